@@ -1,0 +1,120 @@
+/**
+ * Reading a request body with a streaming byte cap: the read stops as soon as the body passes the
+ * limit, so nothing past it is ever buffered, whatever Content-Length claimed (chunked included).
+ *
+ * Core imports no Node module; Node streams are read through the structural `NodeReadableLike`.
+ */
+export type ReadResult =
+  | { readonly kind: 'ok'; readonly bytes: Uint8Array }
+  | { readonly kind: 'too-large' }
+  /** The client went away or the stream failed before the end. */
+  | { readonly kind: 'aborted' }
+  /** The body did not arrive within the read timeout. */
+  | { readonly kind: 'timeout' };
+
+/** The part of a Node.js Readable (IncomingMessage) the reader needs. */
+export interface NodeReadableLike {
+  on(event: 'data', listener: (chunk: Uint8Array | string) => void): unknown;
+  on(event: 'end' | 'close', listener: () => void): unknown;
+  on(event: 'error', listener: (error: unknown) => void): unknown;
+  removeListener(event: string, listener: (...args: never[]) => void): unknown;
+  pause(): unknown;
+  resume(): unknown;
+  readonly readableEnded?: boolean;
+}
+
+/** Where the body comes from, as the adapter knows it. */
+export type BodySource =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'node-stream'; readonly stream: NodeReadableLike }
+  | { readonly kind: 'web-stream'; readonly stream: ReadableStream<Uint8Array> }
+  /** The adapter already read the body (e.g. inside a Fastify content-type parser) with `readNodeStream`. */
+  | { readonly kind: 'read'; readonly result: ReadResult }
+  /** The framework already parsed the body; Portcullis validates that object. */
+  | { readonly kind: 'parsed'; readonly value: unknown };
+
+const encoder = new TextEncoder();
+
+function concat(chunks: Uint8Array[], total: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0] as Uint8Array;
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}
+
+export function readNodeStream(stream: NodeReadableLike, maxBytes: number, timeoutMs: number): Promise<ReadResult> {
+  return new Promise((resolve) => {
+    if (stream.readableEnded === true) {
+      resolve({ kind: 'ok', bytes: new Uint8Array(0) });
+      return;
+    }
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    let settled = false;
+    const finish = (result: ReadResult): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      stream.removeListener('data', onData);
+      stream.removeListener('end', onEnd);
+      stream.removeListener('error', onError);
+      stream.removeListener('close', onClose);
+      if (result.kind !== 'ok') {
+        // Leave the stream paused: the adapter answers with `Connection: close`, so the rest of
+        // an oversized body is never read into memory.
+        stream.pause();
+      }
+      resolve(result);
+    };
+    const onData = (chunk: Uint8Array | string): void => {
+      const bytes = typeof chunk === 'string' ? encoder.encode(chunk) : chunk;
+      total += bytes.byteLength;
+      if (total > maxBytes) {
+        finish({ kind: 'too-large' });
+        return;
+      }
+      chunks.push(bytes);
+    };
+    const onEnd = (): void => finish({ kind: 'ok', bytes: concat(chunks, total) });
+    const onError = (): void => finish({ kind: 'aborted' });
+    const onClose = (): void => finish({ kind: 'aborted' });
+    const timer = setTimeout(() => finish({ kind: 'timeout' }), timeoutMs);
+    stream.on('data', onData);
+    stream.on('end', onEnd);
+    stream.on('error', onError);
+    stream.on('close', onClose);
+    stream.resume();
+  });
+}
+
+export async function readWebStream(stream: ReadableStream<Uint8Array>, maxBytes: number, timeoutMs: number): Promise<ReadResult> {
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<ReadResult>((resolve) => {
+    timer = setTimeout(() => resolve({ kind: 'timeout' }), timeoutMs);
+  });
+  const read = (async (): Promise<ReadResult> => {
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return { kind: 'ok', bytes: concat(chunks, total) };
+        total += value.byteLength;
+        if (total > maxBytes) return { kind: 'too-large' };
+        chunks.push(value);
+      }
+    } catch {
+      return { kind: 'aborted' };
+    }
+  })();
+  const result = await Promise.race([read, timeout]);
+  clearTimeout(timer);
+  if (result.kind !== 'ok') reader.cancel().catch(() => undefined);
+  else reader.releaseLock();
+  return result;
+}

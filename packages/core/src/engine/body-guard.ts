@@ -1,0 +1,43 @@
+import type { DenyOutcome, Guard } from '../guard.js';
+import { ALLOW } from '../guard.js';
+import { coreDeny } from '../guards/common.js';
+import type { ResolvedLimits } from '../guards/request-limits.js';
+import type { BodyOptions, BodyProblem } from './request.js';
+import { EngineRequest } from './request.js';
+
+const DENIALS: Record<BodyProblem, DenyOutcome> = {
+  body_too_large: coreDeny('body_too_large', { headers: [['connection', 'close']] }),
+  body_incomplete: coreDeny('body_incomplete', { headers: [['connection', 'close']] }),
+  request_timeout: coreDeny('request_timeout', { headers: [['connection', 'close']] }),
+  body_invalid_utf8: coreDeny('body_invalid_utf8'),
+  form_invalid: coreDeny('form_invalid'),
+  unsupported_media_type: coreDeny('unsupported_media_type'),
+  content_encoding_unsupported: coreDeny('content_encoding_unsupported'),
+  json_invalid: coreDeny('json_invalid'),
+  json_duplicate_key: coreDeny('json_duplicate_key'),
+  json_forbidden_key: coreDeny('json_forbidden_key'),
+  json_too_deep: coreDeny('json_too_deep'),
+  json_too_many_keys: coreDeny('json_too_many_keys'),
+  json_array_too_long: coreDeny('json_array_too_long'),
+};
+
+/**
+ * The first body-phase guard: reads the body once with the byte cap, parses it by media type and
+ * enforces the JSON limits. Later body guards (contract, GraphQL) call `request.body()` and get the
+ * value this guard produced, which is also what the handler receives.
+ */
+export function compileBodyGuard(limits: ResolvedLimits, options: BodyOptions, mode: Guard['mode']): Guard {
+  return Object.freeze<Guard>({
+    id: 'body',
+    kind: 'body',
+    phase: 'body' as const,
+    mode,
+    onError: 'deny' as const,
+    timeoutMs: undefined,
+    async evaluate(request, context) {
+      if (!(request instanceof EngineRequest)) return ALLOW;
+      const load = await request.loadBody(limits, options, context.mode === 'monitor');
+      return load.ok ? ALLOW : DENIALS[load.problem];
+    },
+  });
+}

@@ -1,0 +1,432 @@
+import type { BodySource } from '../body/read-body.js';
+import { FirewallError } from '../errors.js';
+import type { AllowOutcome, DenyOutcome, Guard, GuardContext, GuardOutcome, Mode, ResponseHook } from '../guard.js';
+import { coreDeny } from '../guards/common.js';
+import type { Identity } from '../identity.js';
+import type { Policy } from '../policy/types.js';
+import type { RenderedResponse } from '../problem.js';
+import { resolveClientIp } from '../request/client-ip.js';
+import type { RequestInit } from '../request/firewall-request.js';
+import { RawRequestHeaders } from '../request/headers.js';
+import { normalizeTarget } from '../request/normalize-path.js';
+import { parseQuery } from '../request/query.js';
+import type { RouteMatch } from '../router.js';
+import type { Diagnostic } from '../telemetry/telemetry.js';
+import { inCanarySlice } from './canary.js';
+import { compilePolicy, type CompiledPolicy, type CompiledRoute } from './compile.js';
+import type { Decision, GuardResult } from './decision.js';
+import { renderDeny, renderRespond } from './render.js';
+import { EngineRequest } from './request.js';
+
+/** The header stage is done; `finish` runs the body stage (or returns the decision if it is final). */
+export interface PendingDecision {
+  readonly decision: Decision;
+  /** The byte cap for this request's body (for adapters that read the body themselves). */
+  readonly bodyLimit: number;
+  readonly bodyTimeoutMs: number;
+  finish(body?: BodySource): Promise<Decision>;
+}
+
+export interface Firewall {
+  /** The version of the policy in force. */
+  readonly policyVersion: string;
+  /** Does all expensive setup (keys, schemas, stores). Idempotent. */
+  ready(): Promise<void>;
+  /** Evaluates a whole request: header stage, then body stage. Never throws for request input. */
+  decide(init: RequestInit): Promise<Decision>;
+  /** Runs the header stage only (Fastify `onRequest`); call `finish` after the body was parsed. */
+  begin(init: RequestInit): Promise<PendingDecision>;
+  /**
+   * Validates and prepares a new policy, then swaps it in atomically. When the new policy is
+   * invalid or its setup fails, the running policy stays and the error is thrown.
+   */
+  update(policy: Policy): Promise<void>;
+  close(): Promise<void>;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const PATH_INVALID = coreDeny('path_invalid');
+const PATH_NOT_CANONICAL = coreDeny('path_not_canonical');
+const QUERY_INVALID = coreDeny('query_invalid');
+const ROUTE_NOT_FOUND = coreDeny('route_not_found');
+const GUARD_UNAVAILABLE = coreDeny('guard_unavailable');
+const DIAGNOSTIC_INTERVAL_MS = 10_000;
+const NO_HEADERS: ReadonlyArray<readonly [string, string]> = Object.freeze([]);
+const now = (): number => performance.now();
+
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as Promise<T> | undefined)?.then === 'function';
+}
+
+class TimeoutSignal {
+  constructor(readonly ms: number) {}
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TimeoutSignal(ms)), ms);
+  });
+  // A guard that settles after its timeout must not cause an unhandled rejection.
+  promise.catch(() => undefined);
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Everything gathered while one request goes through the chain. */
+class Evaluation implements GuardContext {
+  readonly results: GuardResult[] = [];
+  responseHeaders: (readonly [string, string])[] | undefined;
+  responseHooks: ResponseHook[] | undefined;
+  identity: Identity | undefined;
+  annotations: Record<string, string | number | boolean> = {};
+  mode: Mode = 'enforce';
+  /** The decisive outcome, once one guard's deny/respond was enforced. */
+  final: { guard: Guard | string; outcome: 'deny' | 'respond'; response: RenderedResponse; code: string | undefined; status: number } | undefined;
+  /** The first non-enforced deny (monitor), reported as the would-be decision. */
+  shadow: { guard: string; code: string; status: number } | undefined;
+  readonly started = now();
+
+  constructor(
+    readonly policy: CompiledPolicy,
+    readonly request: EngineRequest | undefined,
+    readonly method: string,
+    readonly requestId: string,
+    readonly route: RouteMatch | undefined,
+    readonly compiledRoute: CompiledRoute | undefined,
+    readonly inCanary: boolean | undefined,
+  ) {}
+
+  get store() {
+    return this.policy.store;
+  }
+
+  now(): number {
+    return this.policy.clock();
+  }
+
+  onResponse(hook: ResponseHook): void {
+    (this.responseHooks ??= []).push(hook);
+  }
+
+  /** The mode a guard runs in: the most specific setting wins; outside the canary, monitor. */
+  modeFor(guardMode: Mode | undefined): Mode {
+    if (this.inCanary === false) return 'monitor';
+    return guardMode ?? this.compiledRoute?.mode ?? this.policy.mode;
+  }
+}
+
+class FirewallEngine implements Firewall {
+  #policy: CompiledPolicy;
+  #ready: Promise<void> | undefined;
+  #readyFailed = false;
+  #warnedUntrustedForwarding = false;
+  readonly #lastDiagnostic = new Map<string, number>();
+
+  constructor(policy: CompiledPolicy) {
+    this.#policy = policy;
+  }
+
+  get policyVersion(): string {
+    return this.#policy.version;
+  }
+
+  ready(): Promise<void> {
+    if (this.#ready === undefined) {
+      const policy = this.#policy;
+      this.#ready = prepare(policy).catch((error: unknown) => {
+        this.#readyFailed = true;
+        throw error;
+      });
+    }
+    return this.#ready;
+  }
+
+  async update(input: Policy): Promise<void> {
+    const next = compilePolicy(input);
+    await prepare(next);
+    const previous = this.#policy;
+    this.#policy = next;
+    this.#ready = Promise.resolve();
+    this.#readyFailed = false;
+    // Guards that left the policy are closed once requests that hold them have had time to finish.
+    const retired = previous.guards.filter((g) => !next.guards.includes(g) && g.close !== undefined);
+    if (retired.length > 0) {
+      const timer = setTimeout(() => {
+        for (const guard of retired) guard.close?.().catch(() => undefined);
+      }, 5_000);
+      (timer as { unref?: () => void }).unref?.();
+    }
+  }
+
+  async close(): Promise<void> {
+    const policy = this.#policy;
+    await Promise.allSettled(policy.guards.map((g) => g.close?.()));
+  }
+
+  #diagnose(policy: CompiledPolicy, diagnostic: Diagnostic): void {
+    const key = `${diagnostic.code}:${diagnostic.guard ?? ''}`;
+    const at = policy.clock();
+    const last = this.#lastDiagnostic.get(key);
+    if (last !== undefined && at - last < DIAGNOSTIC_INTERVAL_MS) return;
+    if (this.#lastDiagnostic.size > 1_000) this.#lastDiagnostic.clear();
+    this.#lastDiagnostic.set(key, at);
+    policy.telemetry.onDiagnostic(diagnostic);
+  }
+
+  async decide(init: RequestInit): Promise<Decision> {
+    const pending = await this.begin(init);
+    return pending.finish();
+  }
+
+  async begin(init: RequestInit): Promise<PendingDecision> {
+    if (this.#ready === undefined || this.#readyFailed) {
+      try {
+        await this.ready();
+      } catch {
+        // Setup failed: every request fails closed with 503, and the failure was thrown from ready().
+      }
+    } else {
+      await this.#ready;
+    }
+    const policy = this.#policy;
+    const { evaluation, refusal } = this.#start(policy, init);
+    if (refusal !== undefined) {
+      if (policy.securityHeaders !== undefined) await this.#run(evaluation, [policy.securityHeaders]);
+      this.#record(evaluation, refusal.by, refusal.by, evaluation.modeFor(undefined), refusal.deny, 0);
+    }
+    if (evaluation.final === undefined && !this.#readyFailed && evaluation.compiledRoute !== undefined) {
+      await this.#run(evaluation, evaluation.compiledRoute.headerGuards);
+    } else if (this.#readyFailed && evaluation.final === undefined) {
+      this.#enforceError(evaluation, 'setup', GUARD_UNAVAILABLE);
+    }
+    const route = evaluation.compiledRoute;
+    const headerDecision = this.#decision(evaluation, evaluation.final !== undefined || route === undefined || route.bodyGuards.length === 0);
+    if (headerDecision.complete) this.#report(policy, headerDecision);
+    let finished: Promise<Decision> | undefined;
+    return {
+      decision: headerDecision,
+      bodyLimit: route?.limits.bodyBytes ?? policy.unmatched.limits.bodyBytes,
+      bodyTimeoutMs: route?.limits.bodyTimeoutMs ?? policy.unmatched.limits.bodyTimeoutMs,
+      finish: (body?: BodySource) => {
+        if (headerDecision.complete) return Promise.resolve(headerDecision);
+        finished ??= (async () => {
+          if (body !== undefined && evaluation.request !== undefined) evaluation.request.bodySource = body;
+          await this.#run(evaluation, route?.bodyGuards ?? []);
+          const decision = this.#decision(evaluation, true);
+          this.#report(policy, decision);
+          return decision;
+        })();
+        return finished;
+      },
+    };
+  }
+
+  #report(policy: CompiledPolicy, decision: Decision): void {
+    policy.telemetry.onDecision(decision);
+  }
+
+  /** Builds the request view, normalizes, routes. Refusals here are attributed to pseudo-guards. */
+  #start(policy: CompiledPolicy, init: RequestInit): { evaluation: Evaluation; refusal?: { by: 'normalize' | 'router'; deny: DenyOutcome } } {
+    const method = typeof init.method === 'string' ? init.method.toUpperCase() : '';
+    const headers = new RawRequestHeaders(init.headers);
+    let requestId: string | undefined;
+    if (policy.trustIncomingRequestId) {
+      const incoming = headers.get(policy.requestIdHeader);
+      if (incoming !== undefined && REQUEST_ID.test(incoming)) requestId = incoming;
+    }
+    requestId ??= crypto.randomUUID();
+    const target = typeof init.target === 'string' ? init.target : '';
+    const normalized = normalizeTarget(target, method, policy.strictCanonical);
+    const client = resolveClientIp(init.remoteAddress, headers, policy.trustedProxies, policy.forwardedHeader);
+    if (client.untrustedForwarding && !this.#warnedUntrustedForwarding) {
+      this.#warnedUntrustedForwarding = true;
+      policy.telemetry.onDiagnostic({
+        code: 'PC_UNTRUSTED_FORWARDED_HEADER',
+        severity: 'warn',
+        message: `a ${policy.forwardedHeader} header arrived from a peer that is not in proxy.trusted; it was ignored and the socket address used. Configure proxy.trusted if this service runs behind a proxy.`,
+      });
+    }
+    let query;
+    let refusal: DenyOutcome | undefined;
+    if (!normalized.ok) refusal = normalized.code === 'path_invalid' ? PATH_INVALID : PATH_NOT_CANONICAL;
+    else if (normalized.rawQuery !== '') {
+      query = parseQuery(normalized.rawQuery);
+      if (query === undefined) refusal = QUERY_INVALID;
+    }
+    const request = new EngineRequest({
+      method,
+      target,
+      path: normalized.ok ? normalized.path : '/',
+      rawPath: normalized.ok ? normalized.rawPath : '',
+      rawQuery: normalized.ok ? normalized.rawQuery : '',
+      query,
+      headers,
+      clientIp: client.ip,
+      remoteAddress: init.remoteAddress,
+      tls: init.tls,
+      body: init.body ?? { kind: 'none' },
+    });
+    const inCanary = policy.canary === undefined ? undefined : inCanarySlice(request, policy.canary.key, policy.canary.basisPoints);
+
+    if (refusal !== undefined) {
+      const evaluation = new Evaluation(policy, request, method, requestId, undefined, policy.unmatched, inCanary);
+      return { evaluation, refusal: { by: 'normalize', deny: refusal } };
+    }
+
+    const found = normalized.ok && normalized.path !== '*' ? policy.router.find(request.path) : undefined;
+    if (found === undefined) {
+      const evaluation = new Evaluation(policy, request, method, requestId, undefined, policy.unmatched, inCanary);
+      return policy.denyUnmatched ? { evaluation, refusal: { by: 'router', deny: ROUTE_NOT_FOUND } } : { evaluation };
+    }
+    const entry = found.value;
+    let compiled = entry.byMethod.get(method) ?? entry.anyMethod;
+    if (compiled === undefined && method === 'OPTIONS' && entry.preflight !== undefined && headers.has('access-control-request-method')) {
+      compiled = entry.preflight;
+    }
+    request.params = found.params;
+    if (compiled === undefined) {
+      const evaluation = new Evaluation(policy, request, method, requestId, { id: entry.pattern, pattern: entry.pattern, params: found.params }, policy.unmatched, inCanary);
+      return { evaluation, refusal: { by: 'router', deny: coreDeny('method_not_allowed', { headers: [['allow', entry.allow]] }) } };
+    }
+    return { evaluation: new Evaluation(policy, request, method, requestId, { id: compiled.id, pattern: compiled.pattern, params: found.params }, compiled, inCanary) };
+  }
+
+  async #run(evaluation: Evaluation, guards: readonly Guard[]): Promise<void> {
+    const request = evaluation.request as EngineRequest;
+    for (const guard of guards) {
+      if (evaluation.final !== undefined) return;
+      const mode = evaluation.modeFor(guard.mode);
+      evaluation.mode = mode;
+      const started = now();
+      let outcome: GuardOutcome;
+      try {
+        const result = guard.evaluate(request, evaluation);
+        outcome = isPromise(result) ? await withTimeout(result, guard.timeoutMs ?? evaluation.policy.guardTimeoutMs) : result;
+      } catch (error) {
+        const timedOut = error instanceof TimeoutSignal;
+        const code = timedOut ? 'ERR_GUARD_TIMEOUT' : 'ERR_GUARD_FAILED';
+        this.#diagnose(evaluation.policy, {
+          code: timedOut ? 'PC_GUARD_TIMEOUT' : 'PC_GUARD_FAILED',
+          severity: 'error',
+          guard: guard.id,
+          // Only the error's class: messages can carry request data.
+          message: timedOut ? `guard "${guard.id}" did not settle within ${error.ms} ms` : `guard "${guard.id}" threw ${error instanceof Error ? error.name : typeof error}`,
+        });
+        evaluation.results.push({ guard: guard.id, kind: guard.kind, outcome: 'error', mode, error: code, failureMode: guard.onError, durationMs: now() - started });
+        if (guard.onError === 'deny') this.#applyDeny(evaluation, guard, mode, GUARD_UNAVAILABLE);
+        continue;
+      }
+      this.#record(evaluation, guard, guard.kind, mode, outcome, now() - started);
+    }
+  }
+
+  #record(evaluation: Evaluation, guard: Guard | string, kind: string, mode: Mode, outcome: GuardOutcome, durationMs: number): void {
+    const id = typeof guard === 'string' ? guard : guard.id;
+    if (outcome.outcome === 'allow') {
+      evaluation.results.push({ guard: id, kind, outcome: 'allow', mode, durationMs });
+      this.#applyAllow(evaluation, outcome);
+      return;
+    }
+    evaluation.results.push({ guard: id, kind, outcome: outcome.outcome, mode, code: outcome.outcome === 'deny' ? outcome.code : undefined, status: outcome.status, durationMs });
+    if (outcome.outcome === 'deny') this.#applyDeny(evaluation, guard, mode, outcome);
+    else if (mode === 'enforce') {
+      evaluation.final = {
+        guard,
+        outcome: 'respond',
+        response: renderRespond(outcome, evaluation.requestId, evaluation.policy.requestIdHeader, evaluation.responseHeaders ?? NO_HEADERS),
+        code: undefined,
+        status: outcome.status,
+      };
+    }
+  }
+
+  #applyAllow(evaluation: Evaluation, outcome: AllowOutcome): void {
+    if (outcome.identity !== undefined) evaluation.identity = outcome.identity;
+    if (outcome.responseHeaders !== undefined) {
+      const headers = (evaluation.responseHeaders ??= []);
+      for (const header of outcome.responseHeaders) headers.push(header);
+    }
+    if (outcome.annotations !== undefined) Object.assign(evaluation.annotations, outcome.annotations);
+  }
+
+  #applyDeny(evaluation: Evaluation, guard: Guard | string, mode: Mode, deny: DenyOutcome): void {
+    const id = typeof guard === 'string' ? guard : guard.id;
+    if (mode === 'monitor') {
+      evaluation.shadow ??= { guard: id, code: deny.code, status: deny.status };
+      return;
+    }
+    const policy = evaluation.policy;
+    evaluation.final = {
+      guard,
+      outcome: 'deny',
+      code: deny.code,
+      status: deny.status,
+      response: renderDeny(deny, {
+        method: evaluation.method,
+        requestId: evaluation.requestId,
+        requestIdHeader: policy.requestIdHeader,
+        exposeDetails: policy.exposeDetails,
+        responseHeaders: evaluation.responseHeaders ?? NO_HEADERS,
+      }),
+    };
+  }
+
+  #enforceError(evaluation: Evaluation, id: string, deny: DenyOutcome): void {
+    evaluation.results.push({ guard: id, kind: id, outcome: 'error', mode: 'enforce', error: 'ERR_GUARD_FAILED', failureMode: 'deny', durationMs: 0 });
+    this.#applyDeny(evaluation, id, 'enforce', deny);
+  }
+
+  #decision(evaluation: Evaluation, complete: boolean): Decision {
+    const final = evaluation.final;
+    const shadow = final === undefined ? evaluation.shadow : undefined;
+    const request = evaluation.request;
+    const loaded = request?.loadedBody;
+    const policy = evaluation.policy;
+    const responseHeaders: (readonly [string, string])[] = [[policy.requestIdHeader, evaluation.requestId]];
+    if (evaluation.responseHeaders !== undefined) responseHeaders.push(...evaluation.responseHeaders);
+    return {
+      outcome: final?.outcome ?? (shadow === undefined ? 'allow' : 'deny'),
+      enforced: final !== undefined || shadow === undefined,
+      mode: evaluation.inCanary === false ? 'monitor' : (evaluation.compiledRoute?.mode ?? policy.mode),
+      inCanary: evaluation.inCanary,
+      guard: final === undefined ? shadow?.guard : typeof final.guard === 'string' ? final.guard : final.guard.id,
+      code: final?.code ?? shadow?.code,
+      status: final?.status ?? shadow?.status,
+      results: evaluation.results,
+      route: evaluation.route,
+      policyVersion: policy.version,
+      requestId: evaluation.requestId,
+      method: evaluation.method,
+      path: request?.rawPath === '' ? undefined : request?.path,
+      identity: evaluation.identity,
+      clientIp: request?.clientIp,
+      annotations: evaluation.annotations,
+      responseHeaders,
+      response: final?.response,
+      body: loaded !== undefined && loaded.ok ? loaded.body : undefined,
+      responseHooks: evaluation.responseHooks ?? [],
+      complete: final !== undefined || complete,
+      durationMs: now() - evaluation.started,
+    };
+  }
+}
+
+async function prepare(policy: CompiledPolicy): Promise<void> {
+  for (const diagnostic of policy.diagnostics) policy.telemetry.onDiagnostic(diagnostic);
+  const results = await Promise.allSettled(policy.guards.map((guard) => guard.ready?.()));
+  const failed = results.findIndex((r) => r.status === 'rejected');
+  if (failed !== -1) {
+    const guard = policy.guards[failed] as Guard;
+    const reason = (results[failed] as PromiseRejectedResult).reason as unknown;
+    if (reason instanceof FirewallError) throw reason;
+    throw new FirewallError('ERR_SETUP_FAILED', `guard "${guard.id}" failed to get ready: ${reason instanceof Error ? reason.message : String(reason)}`, { cause: reason });
+  }
+}
+
+/**
+ * Validates the policy synchronously (a bad value throws a FirewallError naming its path) and
+ * returns the firewall. Call `await firewall.ready()` before serving.
+ */
+export function createFirewall(policy: Policy): Firewall {
+  return new FirewallEngine(compilePolicy(policy));
+}

@@ -1,0 +1,36 @@
+import type { DenyOutcome, RespondOutcome } from '../guard.js';
+import { PROBLEM_CONTENT_TYPE, renderProblemBody, type RenderedResponse } from '../problem.js';
+
+/** Renders a denial once, in core; adapters copy it verbatim. */
+export function renderDeny(
+  deny: DenyOutcome,
+  context: { method: string; requestId: string; requestIdHeader: string; exposeDetails: boolean; responseHeaders: ReadonlyArray<readonly [string, string]> },
+): RenderedResponse {
+  const headers: [string, string][] = [
+    ['content-type', PROBLEM_CONTENT_TYPE],
+    ['cache-control', 'no-store'],
+    [context.requestIdHeader, context.requestId],
+  ];
+  for (const header of context.responseHeaders) headers.push([header[0], header[1]]);
+  if (deny.headers !== undefined) for (const header of deny.headers) headers.push([header[0], header[1]]);
+  if (!headers.some(([name]) => name === 'x-content-type-options')) headers.push(['x-content-type-options', 'nosniff']);
+  const body =
+    context.method === 'HEAD'
+      ? ''
+      : renderProblemBody({
+          status: deny.status,
+          code: deny.code,
+          title: deny.title,
+          requestId: context.requestId,
+          ...(deny.detail === undefined ? {} : { detail: deny.detail }),
+          ...(context.exposeDetails && deny.extensions !== undefined ? { extensions: deny.extensions } : {}),
+        });
+  return { status: deny.status, headers, body };
+}
+
+export function renderRespond(respond: RespondOutcome, requestId: string, requestIdHeader: string, responseHeaders: ReadonlyArray<readonly [string, string]>): RenderedResponse {
+  const headers: [string, string][] = [[requestIdHeader, requestId]];
+  for (const header of responseHeaders) headers.push([header[0], header[1]]);
+  for (const header of respond.headers) headers.push([header[0], header[1]]);
+  return { status: respond.status, headers, body: '' };
+}

@@ -1,0 +1,128 @@
+import type { Identity } from './identity.js';
+import type { PolicyPath } from './policy/reader.js';
+import type { FirewallRequest } from './request/firewall-request.js';
+import type { RouteMatch } from './router.js';
+import type { Store } from './store/store.js';
+import type { Diagnostic } from './telemetry/telemetry.js';
+
+export type Mode = 'enforce' | 'monitor';
+export type FailureMode = 'deny' | 'allow';
+
+/**
+ * The stage a guard runs in. The engine runs stages in this order, and guards inside a stage in
+ * policy order. Everything before `body` runs before the body is read (Fastify `onRequest`), so a
+ * denied request never has its body read.
+ */
+export const GUARD_PHASES = ['request', 'identity', 'authorization', 'rate-limit', 'body'] as const;
+export type GuardPhase = (typeof GUARD_PHASES)[number];
+
+/** The guard lets the request continue, optionally contributing data to the Decision. */
+export interface AllowOutcome {
+  readonly outcome: 'allow';
+  /** Set by identity guards; later guards and the Decision read it. */
+  readonly identity?: Identity;
+  /** Headers the adapter sets on the response before the handler runs (the handler may override). */
+  readonly responseHeaders?: ReadonlyArray<readonly [string, string]>;
+  /** Small facts for telemetry and later guards, e.g. `{ 'graphql.cost': 12 }`. */
+  readonly annotations?: Readonly<Record<string, string | number | boolean>>;
+}
+
+/** The guard refuses the request. A denial is data, never an exception. */
+export interface DenyOutcome {
+  readonly outcome: 'deny';
+  readonly status: number;
+  /** Stable, documented code; also the problem `type` suffix. */
+  readonly code: string;
+  readonly title: string;
+  /** Fixed, safe text. Never request data. */
+  readonly detail?: string;
+  readonly headers?: ReadonlyArray<readonly [string, string]>;
+  /** Problem members that may be revealed (only when the guard's exposeDetails allows it). */
+  readonly extensions?: Readonly<Record<string, string | number | boolean | readonly string[]>>;
+}
+
+/** The guard answers the request itself (e.g. a CORS preflight). Only when enforced. */
+export interface RespondOutcome {
+  readonly outcome: 'respond';
+  readonly status: number;
+  readonly headers: ReadonlyArray<readonly [string, string]>;
+}
+
+export type GuardOutcome = AllowOutcome | DenyOutcome | RespondOutcome;
+
+/** A mutable view of the response, given to response-phase hooks just before headers are sent. */
+export interface ResponseView {
+  readonly status: number;
+  getHeader(name: string): string | undefined;
+  setHeader(name: string, value: string): void;
+  removeHeader(name: string): void;
+}
+
+export type ResponseHook = (response: ResponseView) => void;
+
+/** What a guard sees besides the request. One per request; shared by all guards. */
+export interface GuardContext {
+  readonly route: RouteMatch | undefined;
+  readonly requestId: string;
+  /** The identity established so far (by an earlier identity guard), if any. */
+  readonly identity: Identity | undefined;
+  readonly annotations: Readonly<Record<string, string | number | boolean>>;
+  readonly store: Store;
+  /** The mode this guard runs in for this request (guard, route, policy and canary applied). */
+  readonly mode: Mode;
+  /** Milliseconds since the epoch; a guard must use this rather than Date.now() so tests can fix it. */
+  now(): number;
+  /** Registers a response-phase hook for this request. */
+  onResponse(hook: ResponseHook): void;
+}
+
+/** What a guard factory receives when the policy is compiled. */
+export interface CompileContext {
+  /** Path of this guard in the policy, e.g. `routes[1].guards[0]`, for error messages. */
+  readonly path: PolicyPath;
+  readonly store: Store;
+  /** Reports a configuration diagnostic once (e.g. a spoofable rate-limit key). */
+  report(diagnostic: Diagnostic): void;
+}
+
+/** A compiled guard: frozen, built once per policy, evaluated per request. */
+export interface Guard {
+  /** Unique within the policy; the `guard` of decisions and telemetry. */
+  readonly id: string;
+  /** The factory name, e.g. `ip-filter`. */
+  readonly kind: string;
+  readonly phase: GuardPhase;
+  /** When undefined, the guard follows the route's or the policy's mode. */
+  readonly mode: Mode | undefined;
+  readonly onError: FailureMode;
+  /** Bound on an asynchronous evaluation; past it the result is an error outcome. */
+  readonly timeoutMs: number | undefined;
+  /** Synchronous guards stay synchronous: return a value, not a promise, when no I/O is needed. */
+  evaluate(request: FirewallRequest, context: GuardContext): GuardOutcome | Promise<GuardOutcome>;
+  /** Expensive setup (keys, schemas, connections), awaited by `firewall.ready()`. */
+  ready?(): Promise<void>;
+  close?(): Promise<void>;
+}
+
+export const GUARD_DEFINITION: unique symbol = Symbol.for('portcullis.guard-definition');
+
+/**
+ * What a guard factory returns and a policy lists. It is compiled by `createFirewall`, which knows
+ * the guard's path in the policy and so can name it in errors.
+ */
+export interface GuardDefinition {
+  readonly [GUARD_DEFINITION]: true;
+  readonly kind: string;
+  compile(context: CompileContext): Guard;
+}
+
+export function defineGuard(kind: string, compile: (context: CompileContext) => Guard): GuardDefinition {
+  return Object.freeze({ [GUARD_DEFINITION]: true as const, kind, compile });
+}
+
+export function isGuardDefinition(value: unknown): value is GuardDefinition {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[GUARD_DEFINITION] === true;
+}
+
+/** The shared allow outcome with nothing attached (no allocation on the hot path). */
+export const ALLOW: AllowOutcome = Object.freeze({ outcome: 'allow' });

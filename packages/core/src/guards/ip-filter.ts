@@ -1,0 +1,54 @@
+import type { Guard } from '../guard.js';
+import { ALLOW } from '../guard.js';
+import { CidrList, parseCidr, parseIp } from '../net/ip.js';
+import { PolicyError } from '../errors.js';
+import { child, readEnum, readObject, readStringArray, type PolicyPath } from '../policy/reader.js';
+import { COMMON_GUARD_KEYS, coreDeny, readCommonGuardOptions } from './common.js';
+
+export interface IpFilterOptions {
+  /** When set, only these addresses/CIDRs may call. */
+  readonly allow?: readonly string[];
+  /** These addresses/CIDRs are refused (checked before `allow`). */
+  readonly deny?: readonly string[];
+  /** What to do when the client address cannot be determined. Default `deny` when `allow` is set. */
+  readonly unknownClient?: 'deny' | 'allow';
+  readonly id?: string;
+  readonly mode?: 'enforce' | 'monitor';
+}
+
+const KEYS = ['allow', 'deny', 'unknownClient', ...COMMON_GUARD_KEYS];
+
+function readCidrs(value: unknown, path: PolicyPath): CidrList {
+  const texts = readStringArray(value, path);
+  return new CidrList(
+    texts.map((text, index) => {
+      const cidr = parseCidr(text);
+      if (cidr === undefined) throw new PolicyError(child(path, index), `expected an IPv4/IPv6 address or CIDR, got ${JSON.stringify(text)}`);
+      return cidr;
+    }),
+  );
+}
+
+const DENIED = coreDeny('ip_denied');
+const UNKNOWN = coreDeny('client_ip_unknown');
+
+export function compileIpFilter(options: unknown, path: PolicyPath): Guard {
+  const o = readObject(options, path, KEYS);
+  const common = readCommonGuardOptions(o, path, { id: 'ip-filter', onError: 'deny' });
+  const allow = o['allow'] === undefined ? undefined : readCidrs(o['allow'], child(path, 'allow'));
+  const deny = o['deny'] === undefined ? undefined : readCidrs(o['deny'], child(path, 'deny'));
+  if (allow === undefined && deny === undefined) throw new PolicyError(path, 'expected at least one of "allow" or "deny"');
+  const unknownClient = readEnum(o['unknownClient'], child(path, 'unknownClient'), ['deny', 'allow'], allow === undefined ? 'allow' : 'deny');
+  return Object.freeze<Guard>({
+    ...common,
+    kind: 'ip-filter',
+    phase: 'request' as const,
+    evaluate(request) {
+      const ip = request.clientIp === undefined ? undefined : parseIp(request.clientIp);
+      if (ip === undefined) return unknownClient === 'deny' ? UNKNOWN : ALLOW;
+      if (deny !== undefined && deny.contains(ip)) return DENIED;
+      if (allow !== undefined && !allow.contains(ip)) return DENIED;
+      return ALLOW;
+    },
+  });
+}
