@@ -5,6 +5,7 @@ export type { Firewall, PendingDecision } from './engine/firewall.js';
 export type { Decision, GuardResult, GuardResultOutcome } from './engine/decision.js';
 export { mustRespond } from './engine/decision.js';
 export { runResponseHooks } from './response-phase.js';
+export { renderUnavailable } from './engine/render.js';
 
 export type {
   Policy,

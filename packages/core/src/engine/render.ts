@@ -34,3 +34,19 @@ export function renderRespond(respond: RespondOutcome, requestId: string, reques
   for (const header of respond.headers) headers.push([header[0], header[1]]);
   return { status: respond.status, headers, body: '' };
 }
+
+/**
+ * The answer an adapter gives when something inside Portcullis itself failed unexpectedly (a bug,
+ * not a guard error — those go through `onError`). It fails closed without revealing anything.
+ */
+export function renderUnavailable(): RenderedResponse {
+  return {
+    status: 503,
+    headers: [
+      ['content-type', PROBLEM_CONTENT_TYPE],
+      ['cache-control', 'no-store'],
+      ['x-content-type-options', 'nosniff'],
+    ],
+    body: renderProblemBody({ status: 503, code: 'guard_unavailable', title: 'Service Unavailable' }),
+  };
+}
