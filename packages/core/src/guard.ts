@@ -95,7 +95,7 @@ export interface Guard {
   /** When undefined, the guard follows the route's or the policy's mode. */
   readonly mode: Mode | undefined;
   readonly onError: FailureMode;
-  /** Bound on an asynchronous evaluation; past it the result is an error outcome. */
+  /** Bound on an asynchronous evaluation; past it the result is an error outcome. `Infinity` for guards that bound themselves (the body reader). */
   readonly timeoutMs: number | undefined;
   /** Synchronous guards stay synchronous: return a value, not a promise, when no I/O is needed. */
   evaluate(request: FirewallRequest, context: GuardContext): GuardOutcome | Promise<GuardOutcome>;

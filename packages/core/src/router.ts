@@ -54,6 +54,8 @@ export function checkPattern(pattern: string): PatternProblem | undefined {
 
 export class Router<T> {
   readonly #root: Node<T> = newNode();
+  /** Patterns without parameters or wildcard, by (case-folded) path: one Map read for most lookups. */
+  readonly #exact = new Map<string, T>();
   readonly #caseSensitive: boolean;
 
   constructor(caseSensitive: boolean) {
@@ -94,11 +96,16 @@ export class Router<T> {
       node = next;
     }
     const existing = node.value;
-    if (existing === undefined) node.value = value;
+    if (existing === undefined) {
+      node.value = value;
+      if (!pattern.includes(':') && !pattern.includes('*')) this.#exact.set(this.#key(pattern), value);
+    }
     return existing;
   }
 
   find(path: string): { value: T; params: Record<string, string> } | undefined {
+    const exact = this.#exact.get(this.#key(path));
+    if (exact !== undefined) return { value: exact, params: {} };
     const segments = path === '/' ? [] : path.split('/').slice(1);
     const params: Record<string, string> = {};
     const value = this.#walk(this.#root, segments, 0, params);

@@ -33,11 +33,11 @@ export function compileBodyGuard(limits: ResolvedLimits, options: BodyOptions, m
     phase: 'body' as const,
     mode,
     onError: 'deny' as const,
-    timeoutMs: undefined,
-    async evaluate(request, context) {
-      if (!(request instanceof EngineRequest)) return ALLOW;
-      const load = await request.loadBody(limits, options, context.mode === 'monitor');
-      return load.ok ? ALLOW : DENIALS[load.problem];
+    // The reader bounds itself with `limits.bodyTimeoutMs`; no second timer per request.
+    timeoutMs: Number.POSITIVE_INFINITY,
+    evaluate(request, context) {
+      if (!(request instanceof EngineRequest) || !request.mayHaveBody) return ALLOW;
+      return request.loadBody(limits, options, context.mode === 'monitor').then((load) => (load.ok ? ALLOW : DENIALS[load.problem]));
     },
   });
 }

@@ -33,7 +33,7 @@ import type { BodyOptions } from './request.js';
 const POLICY_KEYS = [
   'version', 'mode', 'canary', 'proxy', 'paths', 'requestId', 'exposeDetails', 'limits', 'body', 'ipFilter', 'cors',
   'securityHeaders', 'methodOverride', 'routes', 'unmatchedRoutes', 'guards', 'guardTimeoutMs', 'store', 'telemetry',
-  'events', 'clock',
+  'events', 'clock', 'timings',
 ] as const;
 const ROUTE_KEYS = ['path', 'methods', 'id', 'mode', 'limits', 'ipFilter', 'cors', 'guards'] as const;
 const METHOD = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -78,6 +78,8 @@ export interface CompiledPolicy {
   readonly unmatched: CompiledRoute;
   readonly denyUnmatched: boolean;
   readonly guardTimeoutMs: number;
+  /** `timings: 'all'`: time every guard, not only asynchronous ones. */
+  readonly timeSyncGuards: boolean;
   readonly store: Store;
   readonly telemetry: Telemetry;
   readonly clock: () => number;
@@ -290,6 +292,7 @@ export function compilePolicy(input: unknown): CompiledPolicy {
     unmatched,
     denyUnmatched,
     guardTimeoutMs,
+    timeSyncGuards: readEnum(p['timings'], 'timings', ['async', 'all'], 'async') === 'all',
     store,
     telemetry,
     clock,

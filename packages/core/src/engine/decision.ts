@@ -16,9 +16,14 @@ export interface GuardResult {
   readonly code?: string;
   readonly status?: number;
   /** Set on `error`: ERR_GUARD_FAILED or ERR_GUARD_TIMEOUT; and what `onError` chose. */
-  readonly error?: 'ERR_GUARD_FAILED' | 'ERR_GUARD_TIMEOUT';
+  readonly error?: 'ERR_GUARD_FAILED' | 'ERR_GUARD_TIMEOUT' | 'ERR_SETUP_FAILED';
   readonly failureMode?: 'deny' | 'allow';
-  readonly durationMs: number;
+  /**
+   * Time spent in this guard, in milliseconds. Always present for asynchronous guards; for
+   * synchronous guards only with the policy's `timings: 'all'` (a clock read costs more than most
+   * synchronous guards, so by default they are not timed one by one).
+   */
+  readonly durationMs?: number;
 }
 
 /**

@@ -4,12 +4,17 @@ import { PROBLEM_CONTENT_TYPE, renderProblemBody, type RenderedResponse } from '
 /** Renders a denial once, in core; adapters copy it verbatim. */
 export function renderDeny(
   deny: DenyOutcome,
-  context: { method: string; requestId: string; requestIdHeader: string; exposeDetails: boolean; responseHeaders: ReadonlyArray<readonly [string, string]> },
+  context: {
+    method: string;
+    requestId: string;
+    exposeDetails: boolean;
+    /** Headers every answer carries: the request id, security headers, CORS. */
+    responseHeaders: ReadonlyArray<readonly [string, string]>;
+  },
 ): RenderedResponse {
   const headers: [string, string][] = [
     ['content-type', PROBLEM_CONTENT_TYPE],
     ['cache-control', 'no-store'],
-    [context.requestIdHeader, context.requestId],
   ];
   for (const header of context.responseHeaders) headers.push([header[0], header[1]]);
   if (deny.headers !== undefined) for (const header of deny.headers) headers.push([header[0], header[1]]);
@@ -28,8 +33,8 @@ export function renderDeny(
   return { status: deny.status, headers, body };
 }
 
-export function renderRespond(respond: RespondOutcome, requestId: string, requestIdHeader: string, responseHeaders: ReadonlyArray<readonly [string, string]>): RenderedResponse {
-  const headers: [string, string][] = [[requestIdHeader, requestId]];
+export function renderRespond(respond: RespondOutcome, responseHeaders: ReadonlyArray<readonly [string, string]>): RenderedResponse {
+  const headers: [string, string][] = [];
   for (const header of responseHeaders) headers.push([header[0], header[1]]);
   for (const header of respond.headers) headers.push([header[0], header[1]]);
   return { status: respond.status, headers, body: '' };

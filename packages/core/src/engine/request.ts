@@ -88,6 +88,7 @@ export class EngineRequest implements FirewallRequest {
           const eq = part.indexOf('=');
           if (eq <= 0) continue;
           const name = part.slice(0, eq).trim();
+          if (name === '') continue; // ` =x`: a nameless cookie, as `=x` is
           let value = part.slice(eq + 1).trim();
           if (value.startsWith('"') && value.endsWith('"') && value.length >= 2) value = value.slice(1, -1);
           if (!cookies.has(name)) cookies.set(name, value);
@@ -98,10 +99,15 @@ export class EngineRequest implements FirewallRequest {
     return this.#cookies;
   }
 
+  #contentLength: number | undefined | null = null;
+
+  /** The declared Content-Length; undefined when absent or not a single plain number. */
   get contentLength(): number | undefined {
-    const value = this.headers.get('content-length');
-    if (value === undefined || !/^\d{1,15}$/.test(value)) return undefined;
-    return Number(value);
+    if (this.#contentLength === null) {
+      const value = this.headers.get('content-length');
+      this.#contentLength = value === undefined || !/^\d{1,15}$/.test(value) ? undefined : Number(value);
+    }
+    return this.#contentLength;
   }
 
   /** True when the request announces a body (a non-zero Content-Length or any Transfer-Encoding). */
@@ -109,6 +115,14 @@ export class EngineRequest implements FirewallRequest {
     if (this.headers.has('transfer-encoding')) return true;
     const length = this.contentLength;
     return length !== undefined && length > 0;
+  }
+
+  /** False when there is certainly nothing to read or validate (the common GET): the body guard then stays synchronous. */
+  get mayHaveBody(): boolean {
+    const kind = this.bodySource.kind;
+    if (kind === 'read') return true;
+    if (kind === 'parsed') return (this.bodySource as { value: unknown }).value !== undefined;
+    return kind !== 'none' && this.hasBody;
   }
 
   tls(): TlsPeer | undefined {

@@ -30,6 +30,7 @@ function readCidrs(value: unknown, path: PolicyPath): CidrList {
 }
 
 const DENIED = coreDeny('ip_denied');
+const VERDICT_CACHE_SIZE = 10_000;
 const UNKNOWN = coreDeny('client_ip_unknown');
 
 export function compileIpFilter(options: unknown, path: PolicyPath): Guard {
@@ -39,16 +40,30 @@ export function compileIpFilter(options: unknown, path: PolicyPath): Guard {
   const deny = o['deny'] === undefined ? undefined : readCidrs(o['deny'], child(path, 'deny'));
   if (allow === undefined && deny === undefined) throw new PolicyError(path, 'expected at least one of "allow" or "deny"');
   const unknownClient = readEnum(o['unknownClient'], child(path, 'unknownClient'), ['deny', 'allow'], allow === undefined ? 'allow' : 'deny');
+  const verdictOf = (text: string): boolean => {
+    const ip = parseIp(text);
+    if (ip === undefined) return unknownClient === 'allow';
+    if (deny !== undefined && deny.contains(ip)) return false;
+    return allow === undefined || allow.contains(ip);
+  };
+  // Verdicts by client address. Bounded: cleared when full, so many distinct addresses cost a
+  // re-parse, never memory.
+  const verdicts = new Map<string, boolean>();
   return Object.freeze<Guard>({
     ...common,
     kind: 'ip-filter',
     phase: 'request' as const,
     evaluate(request) {
-      const ip = request.clientIp === undefined ? undefined : parseIp(request.clientIp);
-      if (ip === undefined) return unknownClient === 'deny' ? UNKNOWN : ALLOW;
-      if (deny !== undefined && deny.contains(ip)) return DENIED;
-      if (allow !== undefined && !allow.contains(ip)) return DENIED;
-      return ALLOW;
+      const text = request.clientIp;
+      if (text === undefined) return unknownClient === 'deny' ? UNKNOWN : ALLOW;
+      let allowed = verdicts.get(text);
+      if (allowed === undefined) {
+        allowed = verdictOf(text);
+        if (verdicts.size >= VERDICT_CACHE_SIZE) verdicts.clear();
+        verdicts.set(text, allowed);
+      }
+      if (allowed) return ALLOW;
+      return parseIp(text) === undefined ? UNKNOWN : DENIED;
     },
   });
 }

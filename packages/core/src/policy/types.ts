@@ -95,6 +95,11 @@ export interface Policy {
   readonly store?: Store;
   readonly telemetry?: Telemetry | readonly Telemetry[];
   readonly events?: DecisionEventOptions;
+  /**
+   * Per-guard timing in decisions: `async` (default) times asynchronous guards one by one and the
+   * decision as a whole; `all` also times each synchronous guard (one clock read per guard).
+   */
+  readonly timings?: 'async' | 'all';
   /** Clock in milliseconds since the epoch, for tests. */
   readonly clock?: () => number;
 }

@@ -51,16 +51,32 @@ function hopsFromXff(values: readonly string[]): string[] {
   return hops;
 }
 
+const NO_CLIENT: ClientIpResolution = Object.freeze({ ip: undefined, untrustedForwarding: false });
+
+/** Canonical text of a socket address; the common forms skip a full parse. */
+function canonicalPeer(remoteAddress: string): string | undefined {
+  if (SIMPLE_V4.test(remoteAddress)) return remoteAddress;
+  if (remoteAddress.startsWith('::ffff:') && SIMPLE_V4.test(remoteAddress.slice(7))) return remoteAddress.slice(7);
+  const bytes = parseIp(remoteAddress);
+  return bytes === undefined ? undefined : formatIp(bytes);
+}
+
+const SIMPLE_V4 = /^(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
 export function resolveClientIp(
   remoteAddress: string | undefined,
   headers: RequestHeaders,
   trusted: CidrList,
   header: ForwardedHeader,
 ): ClientIpResolution {
-  const peer = remoteAddress === undefined ? undefined : parseIp(remoteAddress);
-  if (peer === undefined) return { ip: undefined, untrustedForwarding: false };
+  if (remoteAddress === undefined) return NO_CLIENT;
   const forwarded = headers.getAll(header);
-  if (forwarded.length === 0) return { ip: formatIp(peer), untrustedForwarding: false };
+  if (forwarded.length === 0) {
+    const ip = canonicalPeer(remoteAddress);
+    return ip === undefined ? NO_CLIENT : { ip, untrustedForwarding: false };
+  }
+  const peer = parseIp(remoteAddress);
+  if (peer === undefined) return NO_CLIENT;
   if (trusted.size === 0 || !trusted.contains(peer)) {
     return { ip: formatIp(peer), untrustedForwarding: true };
   }

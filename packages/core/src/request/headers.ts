@@ -22,62 +22,69 @@ export interface RequestHeaders {
 type Source = readonly string[] | Iterable<readonly [string, string]>;
 
 export class RawRequestHeaders implements RequestHeaders {
-  readonly #pairs: (readonly [string, string])[] = [];
-  #index: Map<string, string[]> | undefined;
+  /** Lower-case names and values, interleaved: [name, value, name, value, ...]. */
+  readonly #flat: string[];
   readonly count: number;
   readonly totalBytes: number;
 
-  /** `flat` is Node's `rawHeaders` layout: [name, value, name, value, ...]. */
+  /** `source` is Node's `rawHeaders` layout ([name, value, ...]) or name/value pairs. */
   constructor(source: Source) {
+    const flat: string[] = [];
     let bytes = 0;
     if (Array.isArray(source)) {
-      const flat = source as readonly string[];
-      for (let i = 0; i + 1 < flat.length; i += 2) {
-        const name = (flat[i] as string).toLowerCase();
-        const value = flat[i + 1] as string;
+      const raw = source as readonly string[];
+      for (let i = 0; i + 1 < raw.length; i += 2) {
+        const name = raw[i] as string;
+        const value = raw[i + 1] as string;
         bytes += name.length + value.length;
-        this.#pairs.push([name, value]);
+        flat.push(name.toLowerCase(), value);
       }
     } else {
       for (const [name, value] of source as Iterable<readonly [string, string]>) {
-        const lower = name.toLowerCase();
-        bytes += lower.length + value.length;
-        this.#pairs.push([lower, value]);
+        bytes += name.length + value.length;
+        flat.push(name.toLowerCase(), value);
       }
     }
-    this.count = this.#pairs.length;
+    this.#flat = flat;
+    this.count = flat.length / 2;
     this.totalBytes = bytes;
   }
 
-  #lookup(): Map<string, string[]> {
-    if (this.#index === undefined) {
-      const index = new Map<string, string[]>();
-      for (const [name, value] of this.#pairs) {
-        const list = index.get(name);
-        if (list === undefined) index.set(name, [value]);
-        else list.push(value);
-      }
-      this.#index = index;
-    }
-    return this.#index;
-  }
-
+  // Requests carry a few dozen headers at most (the limits guard caps the count), so a linear scan
+  // beats building a map on every request.
   get(name: string): string | undefined {
-    const values = this.#lookup().get(name.toLowerCase());
-    if (values === undefined) return undefined;
+    const key = name.toLowerCase();
+    const flat = this.#flat;
+    let found: string | undefined;
+    let many: string[] | undefined;
+    for (let i = 0; i < flat.length; i += 2) {
+      if (flat[i] !== key) continue;
+      const value = flat[i + 1] as string;
+      if (found === undefined) found = value;
+      else (many ??= [found]).push(value);
+    }
+    if (many === undefined) return found;
     // RFC 6265: multiple Cookie fields are joined with "; ", every other header with ", ".
-    return values.length === 1 ? values[0] : values.join(name.toLowerCase() === 'cookie' ? '; ' : ', ');
+    return many.join(key === 'cookie' ? '; ' : ', ');
   }
 
   getAll(name: string): readonly string[] {
-    return this.#lookup().get(name.toLowerCase()) ?? [];
+    const key = name.toLowerCase();
+    const flat = this.#flat;
+    const values: string[] = [];
+    for (let i = 0; i < flat.length; i += 2) if (flat[i] === key) values.push(flat[i + 1] as string);
+    return values;
   }
 
   has(name: string): boolean {
-    return this.#lookup().has(name.toLowerCase());
+    const key = name.toLowerCase();
+    const flat = this.#flat;
+    for (let i = 0; i < flat.length; i += 2) if (flat[i] === key) return true;
+    return false;
   }
 
-  entries(): Iterable<readonly [string, string]> {
-    return this.#pairs;
+  *entries(): Iterable<readonly [string, string]> {
+    const flat = this.#flat;
+    for (let i = 0; i < flat.length; i += 2) yield [flat[i] as string, flat[i + 1] as string];
   }
 }

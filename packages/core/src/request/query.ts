@@ -6,6 +6,7 @@
 export type QueryParams = ReadonlyMap<string, readonly string[]>;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+const encoder = new TextEncoder();
 
 export function decodeFormComponent(raw: string): string | undefined {
   if (!raw.includes('%')) return raw.includes('+') ? raw.replaceAll('+', ' ') : raw;
@@ -23,9 +24,11 @@ export function decodeFormComponent(raw: string): string | undefined {
     } else if (c < 0x80) {
       bytes.push(c);
     } else {
-      // Raw non-ASCII: encode it as UTF-8 so the result is the text that was sent.
-      const encoded = new TextEncoder().encode(raw[i] as string);
-      for (const b of encoded) bytes.push(b);
+      // Raw non-ASCII: encode it as UTF-8 so the result is the text that was sent. A character
+      // outside the BMP is two UTF-16 units; encode the whole code point, not each half.
+      const point = raw.codePointAt(i) as number;
+      for (const b of encoder.encode(String.fromCodePoint(point))) bytes.push(b);
+      if (point > 0xffff) i++;
     }
   }
   try {

@@ -1,0 +1,83 @@
+// Starts an Express service protected by Portcullis (default in-memory store), sends it good and
+// bad requests over real HTTP on loopback, and prints one line per request.
+import http from 'node:http';
+import express from 'express';
+import { createFirewall } from '@portcullis/core';
+import { portcullis } from '@portcullis/express';
+import { demoPolicy } from './policy.mjs';
+
+const decisions = new Map();
+const firewall = createFirewall({
+  ...demoPolicy,
+  // Collect every decision by request id so the client can print which guard decided.
+  events: { include: 'all', sink: (event) => event.requestId && decisions.set(event.requestId, event) },
+});
+await firewall.ready();
+
+const app = express();
+app.use(portcullis(firewall));
+app.get('/health', (_req, res) => res.json({ ok: true }));
+app.get('/orders', (_req, res) => res.json([{ id: '1', item: 'book' }]));
+app.post('/orders', (req, res) => res.status(201).json({ id: '2', ...req.body }));
+app.get('/orders/:id', (req, res) => res.json({ id: req.params.id, item: 'book' }));
+app.delete('/orders/:id', (_req, res) => res.status(204).end());
+app.all('/beta/*rest', (_req, res) => res.json({ beta: true }));
+
+const server = app.listen(0, '127.0.0.1');
+await new Promise((resolve) => server.once('listening', resolve));
+const { port } = server.address();
+
+/** Sends one request with exact bytes (no URL normalization by the client). */
+function send({ method, target, headers = {}, body }) {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method, path: target, headers, agent: false }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString() }));
+    });
+    req.on('error', reject);
+    req.setTimeout(5_000, () => req.destroy(new Error('timeout')));
+    if (body !== undefined) req.write(body);
+    req.end();
+  });
+}
+
+const json = { 'content-type': 'application/json' };
+const requests = [
+  { note: 'health check', method: 'GET', target: '/health' },
+  { note: 'list orders', method: 'GET', target: '/orders' },
+  { note: 'create an order', method: 'POST', target: '/orders', headers: json, body: JSON.stringify({ item: 'pen', qty: 2 }) },
+  { note: 'method not allowed', method: 'PUT', target: '/orders' },
+  { note: 'unknown route', method: 'GET', target: '/admin' },
+  { note: 'dot-segment traversal', method: 'GET', target: '/orders/%2e%2e/admin' },
+  { note: 'encoded slash', method: 'GET', target: '/orders/1%2F..%2Fadmin' },
+  { note: 'prototype pollution', method: 'POST', target: '/orders', headers: json, body: '{"item":"x","__proto__":{"admin":true}}' },
+  { note: 'malformed JSON', method: 'POST', target: '/orders', headers: json, body: '{"item":' },
+  { note: 'JSON nested too deep', method: 'POST', target: '/orders', headers: json, body: '['.repeat(20) + ']'.repeat(20) },
+  { note: 'body over 4 KiB', method: 'POST', target: '/orders', headers: json, body: JSON.stringify({ item: 'x'.repeat(5_000) }) },
+  { note: 'method override header', method: 'POST', target: '/orders', headers: { ...json, 'x-http-method-override': 'DELETE' }, body: '{}' },
+  { note: 'CORS preflight, allowed origin', method: 'OPTIONS', target: '/orders', headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST' } },
+  { note: 'CORS preflight, unknown origin', method: 'OPTIONS', target: '/orders', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } },
+  { note: 'monitor-mode route, oversized', method: 'POST', target: '/beta/x', headers: json, body: JSON.stringify({ pad: 'x'.repeat(100) }) },
+];
+
+console.log('Portcullis demo — Express on http://127.0.0.1:%d, policy %s\n', port, firewall.policyVersion);
+let failures = 0;
+for (const r of requests) {
+  try {
+    const res = await send(r);
+    const decision = decisions.get(res.headers['x-request-id']);
+    const blocked = decision?.enforced && decision.outcome === 'deny';
+    const verdict = decision?.outcome === 'respond' ? 'answered' : blocked ? 'blocked' : decision?.outcome === 'deny' ? 'allowed (monitor)' : 'allowed';
+    const code = decision?.code ?? '-';
+    const guard = decision?.guard ?? '-';
+    console.log(`${verdict.padEnd(18)} ${String(res.status).padEnd(4)} ${code.padEnd(24)} ${guard.padEnd(16)} ${r.method} ${r.target}  (${r.note})`);
+  } catch (error) {
+    failures++;
+    console.log(`error              -    -                        -                ${r.method} ${r.target}  (${r.note}): ${error.message}`);
+  }
+}
+server.closeAllConnections();
+server.close();
+await firewall.close();
+process.exitCode = failures === 0 ? 0 : 1;
