@@ -41,16 +41,29 @@ const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-repo
   stdio: ['ignore', 'pipe', 'inherit'],
   env: { ...process.env, NODE_ENV: 'test' },
 });
-let tail = '';
+// The spec reporter prints its totals (ℹ tests/pass/fail/skipped) and then, when something failed,
+// the failures again; so the totals are read line by line over the whole output, last value wins.
+const totals = { pass: undefined, fail: undefined, skipped: 0 };
+let pending = '';
+function scan(text) {
+  pending += text;
+  const lines = pending.split('\n');
+  pending = lines.pop() ?? '';
+  for (const line of lines) {
+    const match = /^ℹ (pass|fail|skipped) (\d+)\s*$/.exec(line);
+    if (match) totals[match[1]] = Number(match[2]);
+  }
+}
 child.stdout.on('data', (chunk) => {
   process.stdout.write(chunk);
-  tail = (tail + chunk.toString()).slice(-4000);
+  scan(chunk.toString());
 });
 child.on('close', (code) => {
-  const pass = Number(/ℹ pass (\d+)/.exec(tail)?.[1] ?? 0);
-  const fail = Number(/ℹ fail (\d+)/.exec(tail)?.[1] ?? (code === 0 ? 0 : 1));
-  const skipped = Number(/ℹ skipped (\d+)/.exec(tail)?.[1] ?? 0);
+  scan('\n');
+  const pass = totals.pass ?? 0;
+  const fail = totals.fail ?? (code === 0 ? 0 : 1);
+  // A run that exits non-zero without a failed test (a crash, a file that failed to load) still fails.
   const failed = code !== 0 && fail === 0 ? 1 : fail;
-  console.log(`\n${pass} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`);
+  console.log(`\n${pass} passed, ${failed} failed${totals.skipped > 0 ? `, ${totals.skipped} skipped` : ''}`);
   process.exit(code === 0 && failed === 0 ? 0 : 1);
 });

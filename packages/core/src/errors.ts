@@ -36,7 +36,8 @@ export class FirewallError extends Error {
   readonly path: string | undefined;
 
   constructor(code: FirewallErrorCode, message: string, options: FirewallErrorOptions = {}) {
-    super(options.path === undefined ? `${code}: ${message}` : `${code}: ${options.path}: ${message}`, {
+    // The empty path is the policy itself: no `: :` in the message.
+    super(options.path === undefined || options.path === '' ? `${code}: ${message}` : `${code}: ${options.path}: ${message}`, {
       cause: options.cause,
     });
     this.code = code;

@@ -37,6 +37,11 @@ export interface DenyOutcome {
   /** Fixed, safe text. Never request data. */
   readonly detail?: string;
   readonly headers?: ReadonlyArray<readonly [string, string]>;
+  /**
+   * Enforce this denial even in monitor mode. Only for a request that can no longer be passed on
+   * intact (e.g. a chunked body that passed the byte cap and was partly consumed).
+   */
+  readonly evenInMonitor?: boolean;
   /** Problem members that may be revealed (only when the guard's exposeDetails allows it). */
   readonly extensions?: Readonly<Record<string, string | number | boolean | readonly string[]>>;
 }

@@ -87,3 +87,8 @@ export { noopTelemetry, combineTelemetry } from './telemetry/telemetry.js';
 export type { DecisionEvent, DecisionEventOptions, DiagnosticEvent, LoggerLike } from './telemetry/decision-events.js';
 
 export { parseIp, parseCidr, formatIp } from './net/ip.js';
+
+// Helpers for adapters on Node's http module (structural: core imports no Node module).
+export { tlsPeerReader } from './adapter-support/tls-peer.js';
+export { beforeWriteHead } from './adapter-support/write-head-hook.js';
+export type { NodeResponseLike } from './adapter-support/write-head-hook.js';

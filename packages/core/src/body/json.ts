@@ -22,6 +22,9 @@ export function inspectJson(value: unknown, limits: JsonLimits): JsonProblem | u
 
 function walk(value: unknown, depth: number, limits: JsonLimits, state: { keys: number }): JsonProblem | undefined {
   if (value === null || typeof value !== 'object') return undefined;
+  // Raw bytes a framework kept as they came (Express's `express.raw()` Buffer) are not a JSON
+  // structure: walking them would count every byte as a key and refuse the Buffer's prototype.
+  if (ArrayBuffer.isView(value)) return undefined;
   if (depth > limits.maxDepth) return 'json_too_deep';
   if (Array.isArray(value)) {
     if (value.length > limits.maxArrayLength) return 'json_array_too_long';

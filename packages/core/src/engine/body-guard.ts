@@ -5,10 +5,12 @@ import type { ResolvedLimits } from '../guards/request-limits.js';
 import type { BodyOptions, BodyProblem } from './request.js';
 import { EngineRequest } from './request.js';
 
+// A body that stopped part-way (over the cap, cut off, too slow) cannot be handed on intact, so
+// these are enforced even in monitor mode; see docs/modes-and-failures.md.
 const DENIALS: Record<BodyProblem, DenyOutcome> = {
-  body_too_large: coreDeny('body_too_large', { headers: [['connection', 'close']] }),
-  body_incomplete: coreDeny('body_incomplete', { headers: [['connection', 'close']] }),
-  request_timeout: coreDeny('request_timeout', { headers: [['connection', 'close']] }),
+  body_too_large: coreDeny('body_too_large', { headers: [['connection', 'close']], evenInMonitor: true }),
+  body_incomplete: coreDeny('body_incomplete', { headers: [['connection', 'close']], evenInMonitor: true }),
+  request_timeout: coreDeny('request_timeout', { headers: [['connection', 'close']], evenInMonitor: true }),
   body_invalid_utf8: coreDeny('body_invalid_utf8'),
   form_invalid: coreDeny('form_invalid'),
   unsupported_media_type: coreDeny('unsupported_media_type'),

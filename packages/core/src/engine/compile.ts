@@ -205,7 +205,8 @@ export function compilePolicy(input: unknown): CompiledPolicy {
   // Policy-wide request-phase guards, in a fixed order: security headers first (so that every
   // answer, denials included, carries them), then the cheapest and most decisive checks.
   const methodOverride = readEnum(p['methodOverride'], 'methodOverride', ['deny', 'allow'], 'deny');
-  const securityHeadersGuard = p['securityHeaders'] === false ? undefined : compileSecurityHeaders(p['securityHeaders'] ?? {}, 'securityHeaders');
+  // Only an absent value means the defaults: `null` is a mistake, refused by the reader.
+  const securityHeadersGuard = p['securityHeaders'] === false ? undefined : compileSecurityHeaders(p['securityHeaders'] === undefined ? {} : p['securityHeaders'], 'securityHeaders');
   const methodOverrideGuard = methodOverride === 'deny' ? compileMethodOverride() : undefined;
   const globalIpFilter = p['ipFilter'] === undefined ? undefined : compileIpFilter(p['ipFilter'], 'ipFilter');
   const globalLimitsGuard = compileRequestLimits(limits, limitsOptions, 'limits');
@@ -225,6 +226,9 @@ export function compilePolicy(input: unknown): CompiledPolicy {
   const router = new Router<RouteEntry>(caseSensitive);
   const routes = p['routes'] === undefined ? [] : readArray(p['routes'], 'routes');
   const entries: RouteEntry[] = [];
+  // Entries whose HEAD is only implied by a GET route: an explicit HEAD route replaces it, in
+  // whatever order the two routes are listed.
+  const impliedHead = new Set<RouteEntry>();
   routes.forEach((raw, index) => {
     const path = `routes[${index}]`;
     const r = readObject(raw, path, ROUTE_KEYS);
@@ -260,9 +264,13 @@ export function compilePolicy(input: unknown): CompiledPolicy {
     } else {
       for (const method of methods) {
         const existing = entry.byMethod.get(method);
-        if (existing !== undefined) throw new PolicyError(child(path, 'methods'), `${method} ${pattern} is already covered by the route "${existing.id}"`);
+        if (method === 'HEAD' && impliedHead.has(entry)) impliedHead.delete(entry);
+        else if (existing !== undefined) throw new PolicyError(child(path, 'methods'), `${method} ${pattern} is already covered by the route "${existing.id}"`);
         entry.byMethod.set(method, route);
-        if (method === 'GET' && !methods.includes('HEAD') && !entry.byMethod.has('HEAD')) entry.byMethod.set('HEAD', route);
+        if (method === 'GET' && !methods.includes('HEAD') && !entry.byMethod.has('HEAD')) {
+          entry.byMethod.set('HEAD', route);
+          impliedHead.add(entry);
+        }
       }
     }
     if (cors !== undefined && entry.preflight === undefined) {

@@ -368,6 +368,8 @@ class FirewallEngine implements Firewall {
 
   #record(evaluation: Evaluation, guard: Guard | string, kind: string, mode: Mode, outcome: GuardOutcome, durationMs: number | undefined): void {
     const id = typeof guard === 'string' ? guard : guard.id;
+    // A denial that cannot be monitored (the request can no longer be passed on intact) is enforced.
+    if (mode === 'monitor' && outcome.outcome === 'deny' && outcome.evenInMonitor === true) mode = 'enforce';
     if (outcome.outcome === 'allow') {
       evaluation.results.push(durationMs === undefined ? { guard: id, kind, outcome: 'allow', mode } : { guard: id, kind, outcome: 'allow', mode, durationMs });
       this.#applyAllow(evaluation, outcome);
@@ -405,7 +407,7 @@ class FirewallEngine implements Firewall {
 
   #applyDeny(evaluation: Evaluation, guard: Guard | string, mode: Mode, deny: DenyOutcome): void {
     const id = typeof guard === 'string' ? guard : guard.id;
-    if (mode === 'monitor') {
+    if (mode === 'monitor' && deny.evenInMonitor !== true) {
       evaluation.shadow ??= { guard: id, code: deny.code, status: deny.status };
       return;
     }

@@ -122,6 +122,9 @@ export class EngineRequest implements FirewallRequest {
     const kind = this.bodySource.kind;
     if (kind === 'read') return true;
     if (kind === 'parsed') return (this.bodySource as { value: unknown }).value !== undefined;
+    // A Web stream exists only when the runtime says there is a body; over HTTP/2 and on fetch
+    // runtimes a body may come without Content-Length or Transfer-Encoding, and must not slip past.
+    if (kind === 'web-stream') return true;
     return kind !== 'none' && this.hasBody;
   }
 
@@ -156,7 +159,7 @@ export class EngineRequest implements FirewallRequest {
       const problem = inspectJson(source.value, { maxDepth: limits.jsonDepth, maxKeys: limits.jsonKeys, maxArrayLength: limits.jsonArrayLength });
       return problem === undefined ? { ok: true, body: { kind: 'framework', value: source.value } } : { ok: false, problem };
     }
-    if (source.kind === 'none' || (!this.hasBody && source.kind !== 'read')) return { ok: true, body: NO_BODY };
+    if (source.kind === 'none' || (source.kind === 'node-stream' && !this.hasBody)) return { ok: true, body: NO_BODY };
     const contentType = this.headers.get('content-type');
     const media = contentType === undefined ? undefined : parseMediaType(contentType);
     if (contentType !== undefined && media === undefined) return { ok: false, problem: 'unsupported_media_type' };

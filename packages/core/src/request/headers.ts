@@ -31,7 +31,8 @@ export class RawRequestHeaders implements RequestHeaders {
   constructor(source: Source) {
     const flat: string[] = [];
     let bytes = 0;
-    if (Array.isArray(source)) {
+    // A flat list starts with a name string; an array of [name, value] pairs is the other layout.
+    if (Array.isArray(source) && (source.length === 0 || typeof source[0] === 'string')) {
       const raw = source as readonly string[];
       for (let i = 0; i + 1 < raw.length; i += 2) {
         const name = raw[i] as string;

@@ -1,0 +1,39 @@
+import type { MiddlewareHandler } from 'hono';
+import { renderUnavailable, type Decision, type Firewall } from '@portcullis/core';
+import './augment.js';
+import { handOnBody } from './body-cache.js';
+import { checkArguments, type PortcullisHonoOptions } from './options.js';
+import { requestInitOf } from './request-init.js';
+import { toResponse } from './respond.js';
+import { finishResponse } from './response-phase.js';
+
+/**
+ * The Portcullis middleware for Hono 4: `app.use(portcullis(firewall))`, before the routes it
+ * protects. It translates the request, answers with what core rendered when the firewall refuses,
+ * and otherwise exposes the decision as `c.get('portcullis')` and hands on the validated body.
+ */
+export function portcullis(firewall: Firewall, options?: PortcullisHonoOptions): MiddlewareHandler {
+  const settings = checkArguments(firewall, options);
+  return async function portcullisMiddleware(c, next) {
+    let decision: Decision;
+    try {
+      decision = await firewall.decide(requestInitOf(c, settings));
+      if (decision.response !== undefined) return toResponse(decision.response);
+      handOnBody(c.req, decision.body);
+      c.set('portcullis', decision);
+    } catch {
+      // A failure inside Portcullis itself (not a guard's: those are decisions): fail closed.
+      return toResponse(renderUnavailable());
+    }
+    // Outside the try: an error from the handler is the application's, for Hono's onError.
+    await next();
+    try {
+      finishResponse(c, decision);
+    } catch {
+      // Response-phase guards may mask or validate the response: never send it unprocessed.
+      c.res = undefined;
+      c.res = toResponse(renderUnavailable());
+    }
+    return undefined;
+  };
+}

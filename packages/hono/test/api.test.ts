@@ -1,0 +1,7 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as api from '../src/index.js';
+
+test('the public API of @portcullis/hono is exactly these exports', () => {
+  assert.deepEqual(Object.keys(api).sort(), ['portcullis']);
+});

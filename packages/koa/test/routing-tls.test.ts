@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { request as httpsRequest, createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { describe, test } from 'node:test';
+import { portcullis } from '../src/index.js';
+import { testFirewall } from './support/firewall.js';
+import { KOA_VERSIONS, type KoaApp, type KoaClass } from './support/frameworks.js';
+import { send, serve, single } from './support/http.js';
+
+const fixture = (file: string): Buffer => readFileSync(new URL(`./fixtures/tls/${file}`, import.meta.url));
+
+function app(Koa: KoaClass): KoaApp {
+  const koa = new Koa();
+  koa.silent = true;
+  return koa;
+}
+
+async function tlsExchange(Koa: KoaClass, withClientCertificate: boolean): Promise<Record<string, unknown>> {
+  const { firewall } = await testFirewall();
+  const koa = app(Koa);
+  koa.use(portcullis(firewall));
+  koa.use((ctx) => {
+    ctx.body = ctx.state.portcullis?.annotations ?? null;
+  });
+  const server = createHttpsServer({ key: fixture('server.key'), cert: fixture('server.crt'), ca: fixture('ca.crt'), requestCert: true, rejectUnauthorized: false }, koa.callback());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  try {
+    return await new Promise((resolve, reject) => {
+      const req = httpsRequest(
+        {
+          host: '127.0.0.1',
+          port,
+          path: '/tls',
+          ca: fixture('ca.crt'),
+          agent: false,
+          ...(withClientCertificate ? { key: fixture('client.key'), cert: fixture('client.crt') } : {}),
+        },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (text += chunk));
+          res.on('end', () => resolve(JSON.parse(text) as Record<string, unknown>));
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+  } finally {
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  }
+}
+
+for (const [name, Koa] of KOA_VERSIONS) {
+  describe(`${name}: routing and the connection`, () => {
+    test('a target rewritten before Portcullis (as koa-mount does) does not change what it routes on', async () => {
+      const { firewall, recorded } = await testFirewall({ unmatchedRoutes: 'deny' });
+      const koa = app(Koa);
+      koa.use(async (ctx, next) => {
+        // koa-mount strips its prefix by assigning ctx.path, which rewrites ctx.req.url.
+        if (ctx.path.startsWith('/api/')) ctx.path = ctx.path.slice('/api'.length);
+        await next();
+      });
+      koa.use(portcullis(firewall));
+      koa.use((ctx) => {
+        ctx.body = { url: ctx.url, route: ctx.state.portcullis?.route?.id ?? null, path: ctx.state.portcullis?.path ?? null };
+      });
+      const server = await serve(koa.callback());
+      try {
+        const allowed = await send(server.url, { path: '/api/items?x=1' });
+        assert.equal(allowed.status, 200);
+        assert.deepEqual(JSON.parse(allowed.body), { url: '/items?x=1', route: 'GET /api/items', path: '/api/items' });
+
+        // Only GET is allowed on /api/items; the rewritten `/items` would have allowed POST.
+        const refused = await send(server.url, { method: 'POST', path: '/api/items' });
+        assert.equal(refused.status, 405);
+        assert.equal(recorded.byRequestId(single(refused, 'x-request-id')).code, 'method_not_allowed');
+      } finally {
+        await server.close();
+      }
+    });
+
+    test('the socket address is the remote address core sees', async () => {
+      const { firewall } = await testFirewall();
+      const koa = app(Koa);
+      koa.use(portcullis(firewall));
+      koa.use((ctx) => {
+        ctx.body = { clientIp: ctx.state.portcullis?.clientIp ?? null };
+      });
+      const server = await serve(koa.callback());
+      try {
+        const reply = await send(server.url, { path: '/items', headers: { 'x-forwarded-for': '203.0.113.9' } });
+        assert.deepEqual(JSON.parse(reply.body), { clientIp: '127.0.0.1' });
+      } finally {
+        await server.close();
+      }
+    });
+
+    test('the TLS client certificate reaches guards through request.tls()', async () => {
+      const withCert = await tlsExchange(Koa, true);
+      assert.equal(withCert['tls.present'], true);
+      assert.equal(withCert['tls.authorized'], true);
+      assert.equal(withCert['tls.cn'], 'client.test');
+      assert.equal(withCert['tls.org'], 'Portcullis Tests');
+      assert.equal(withCert['tls.san'], 'DNS:client.test, URI:spiffe://test/client');
+      assert.match(String(withCert['tls.fingerprint256']), /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+
+      const withoutCert = await tlsExchange(Koa, false);
+      assert.deepEqual(withoutCert, { 'tls.present': true, 'tls.authorized': false, 'tls.cn': '', 'tls.org': '', 'tls.san': '', 'tls.fingerprint256': '' });
+    });
+  });
+}

@@ -1,0 +1,101 @@
+/**
+ * Conformance harnesses for @portcullis/express on Express 4 and 5 (see ../harness.ts).
+ *
+ * The app: [express.json() when `frameworkBodyParser`] -> portcullis(firewall) -> one catch-all
+ * handler (`app.use`, every method and path) that answers the EchoBody of the contract.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Decision, Firewall } from '@portcullis/core';
+import { portcullis } from '@portcullis/express';
+import express4 from 'express4';
+import express5 from 'express5';
+import type { EchoBody, Harness, HarnessOptions, RunningApp } from '../harness.js';
+
+/** The part of Express the harness uses (the test workspace carries no Express typings). */
+interface ExpressRequest extends IncomingMessage {
+  body?: unknown;
+  portcullis?: Decision;
+}
+type Handler = (req: ExpressRequest, res: ServerResponse, next: (error?: unknown) => void) => void;
+interface ExpressApp {
+  (req: IncomingMessage, res: ServerResponse): void;
+  use(handler: unknown): unknown;
+}
+interface ExpressModule {
+  (): ExpressApp;
+  json(): Handler;
+}
+
+/** The value Portcullis validated and handed on, when it did. */
+function validatedValue(decision: Decision | undefined): unknown {
+  const body = decision?.body;
+  if (body === undefined) return undefined;
+  switch (body.kind) {
+    case 'json':
+    case 'form':
+    case 'text':
+    case 'framework':
+      return body.value;
+    default:
+      return undefined;
+  }
+}
+
+/** The catch-all handler of the contract. */
+const echo: Handler = (req, res) => {
+  const decision = req.portcullis;
+  const validated = validatedValue(decision);
+  const body: EchoBody = {
+    handled: true,
+    method: req.method ?? '',
+    body: req.body ?? null,
+    sameBodyAsValidated: validated !== undefined && req.body === validated,
+    decision:
+      decision === undefined
+        ? null
+        : { outcome: decision.outcome, guard: decision.guard ?? null, code: decision.code ?? null, route: decision.route?.id ?? null },
+  };
+  res.statusCode = 200;
+  res.setHeader('content-type', 'application/json');
+  res.setHeader('x-app', 'original');
+  res.setHeader('x-powered-by', 'conformance');
+  res.end(JSON.stringify(body));
+};
+
+async function listen(app: ExpressApp): Promise<RunningApp> {
+  const server = createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Idle keep-alive sockets would otherwise hold close() open.
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function expressHarness(name: string, express: ExpressModule): Harness {
+  return {
+    name,
+    async start(firewall: Firewall, options: HarnessOptions = {}): Promise<RunningApp> {
+      const app = express();
+      if (options.frameworkBodyParser === true) app.use(express.json());
+      app.use(portcullis(firewall));
+      app.use(echo);
+      return listen(app);
+    },
+  };
+}
+
+export const expressHarnesses: Harness[] = [
+  expressHarness('express@4', express4 as unknown as ExpressModule),
+  expressHarness('express@5', express5 as unknown as ExpressModule),
+];
