@@ -35,6 +35,42 @@ export type BodySource =
 
 const encoder = new TextEncoder();
 
+/**
+ * Body read deadlines share one coarse timer instead of one timer per request: reads register a
+ * deadline and a callback, and a sweep every `SWEEP_MS` ends the reads that are past theirs. A
+ * deadline is therefore honoured within `SWEEP_MS`, which is plenty for a timeout of seconds.
+ */
+const SWEEP_MS = 250;
+const deadlines = new Map<object, { at: number; expire: () => void }>();
+let sweeper: ReturnType<typeof setInterval> | undefined;
+
+function sweep(): void {
+  const now = Date.now();
+  for (const [key, entry] of deadlines) {
+    if (entry.at <= now) {
+      deadlines.delete(key);
+      entry.expire();
+    }
+  }
+  if (deadlines.size === 0 && sweeper !== undefined) {
+    clearInterval(sweeper);
+    sweeper = undefined;
+  }
+}
+
+function watchDeadline(key: object, timeoutMs: number, expire: () => void): void {
+  deadlines.set(key, { at: Date.now() + timeoutMs, expire });
+  if (sweeper === undefined) {
+    // Not unref'd: a read in progress is work the process must finish. The interval is cleared as
+    // soon as no read is pending.
+    sweeper = setInterval(sweep, SWEEP_MS);
+  }
+}
+
+function unwatchDeadline(key: object): void {
+  deadlines.delete(key);
+}
+
 function concat(chunks: Uint8Array[], total: number): Uint8Array {
   if (chunks.length === 1) return chunks[0] as Uint8Array;
   const out = new Uint8Array(total);
@@ -58,7 +94,7 @@ export function readNodeStream(stream: NodeReadableLike, maxBytes: number, timeo
     const finish = (result: ReadResult): void => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      unwatchDeadline(stream);
       stream.removeListener('data', onData);
       stream.removeListener('end', onEnd);
       stream.removeListener('error', onError);
@@ -82,7 +118,7 @@ export function readNodeStream(stream: NodeReadableLike, maxBytes: number, timeo
     const onEnd = (): void => finish({ kind: 'ok', bytes: concat(chunks, total) });
     const onError = (): void => finish({ kind: 'aborted' });
     const onClose = (): void => finish({ kind: 'aborted' });
-    const timer = setTimeout(() => finish({ kind: 'timeout' }), timeoutMs);
+    watchDeadline(stream, timeoutMs, () => finish({ kind: 'timeout' }));
     stream.on('data', onData);
     stream.on('end', onEnd);
     stream.on('error', onError);
@@ -95,26 +131,36 @@ export async function readWebStream(stream: ReadableStream<Uint8Array>, maxBytes
   const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<ReadResult>((resolve) => {
-    timer = setTimeout(() => resolve({ kind: 'timeout' }), timeoutMs);
+  let timedOut = false;
+  watchDeadline(reader, timeoutMs, () => {
+    timedOut = true;
+    // Cancelling settles the pending read, which ends the loop below.
+    reader.cancel().catch(() => undefined);
   });
-  const read = (async (): Promise<ReadResult> => {
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) return { kind: 'ok', bytes: concat(chunks, total) };
-        total += value.byteLength;
-        if (total > maxBytes) return { kind: 'too-large' };
-        chunks.push(value);
+  let result: ReadResult;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (timedOut) {
+        result = { kind: 'timeout' };
+        break;
       }
-    } catch {
-      return { kind: 'aborted' };
+      if (done) {
+        result = { kind: 'ok', bytes: concat(chunks, total) };
+        break;
+      }
+      total += value.byteLength;
+      if (total > maxBytes) {
+        result = { kind: 'too-large' };
+        break;
+      }
+      chunks.push(value);
     }
-  })();
-  const result = await Promise.race([read, timeout]);
-  clearTimeout(timer);
-  if (result.kind !== 'ok') reader.cancel().catch(() => undefined);
-  else reader.releaseLock();
+  } catch {
+    result = timedOut ? { kind: 'timeout' } : { kind: 'aborted' };
+  }
+  unwatchDeadline(reader);
+  if (result.kind === 'ok') reader.releaseLock();
+  else if (!timedOut) reader.cancel().catch(() => undefined);
   return result;
 }

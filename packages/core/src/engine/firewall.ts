@@ -51,6 +51,7 @@ const QUERY_INVALID = coreDeny('query_invalid');
 const ROUTE_NOT_FOUND = coreDeny('route_not_found');
 const GUARD_UNAVAILABLE = coreDeny('guard_unavailable');
 const DIAGNOSTIC_INTERVAL_MS = 10_000;
+const NO_ANNOTATIONS: Readonly<Record<string, string | number | boolean>> = Object.freeze({});
 const now = (): number => performance.now();
 
 function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
@@ -71,6 +72,22 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+const allowResults = new WeakMap<Guard, { enforce?: GuardResult; monitor?: GuardResult }>();
+
+/**
+ * The result of an untimed allow is the same frozen object for every request, which keeps the hot
+ * path free of allocation. Keyed by the compiled guard, so it goes away with its policy.
+ */
+function allowResult(guard: Guard | string, kind: string, mode: Mode): GuardResult {
+  if (typeof guard === 'string') return { guard, kind, outcome: 'allow', mode };
+  let byMode = allowResults.get(guard);
+  if (byMode === undefined) {
+    byMode = {};
+    allowResults.set(guard, byMode);
+  }
+  return (byMode[mode] ??= Object.freeze({ guard: guard.id, kind, outcome: 'allow' as const, mode }));
+}
+
 /** Everything gathered while one request goes through the chain. */
 class Evaluation implements GuardContext {
   readonly results: GuardResult[] = [];
@@ -78,7 +95,7 @@ class Evaluation implements GuardContext {
   readonly responseHeaders: (readonly [string, string])[];
   responseHooks: ResponseHook[] | undefined;
   identity: Identity | undefined;
-  annotations: Record<string, string | number | boolean> = {};
+  annotations: Readonly<Record<string, string | number | boolean>> = NO_ANNOTATIONS;
   mode: Mode = 'enforce';
   /** The decisive outcome, once one guard's deny/respond was enforced. */
   final: { guard: Guard | string; outcome: 'deny' | 'respond'; response: RenderedResponse; code: string | undefined; status: number } | undefined;
@@ -114,6 +131,42 @@ class Evaluation implements GuardContext {
   modeFor(guardMode: Mode | undefined): Mode {
     if (this.inCanary === false) return 'monitor';
     return guardMode ?? this.compiledRoute?.mode ?? this.policy.mode;
+  }
+}
+
+/**
+ * The state between the header stage and the body stage. The header-stage Decision is built only
+ * when asked for (Fastify's onRequest) or when it is final, so `decide()` builds one Decision.
+ */
+class Pending implements PendingDecision {
+  readonly bodyLimit: number;
+  readonly bodyTimeoutMs: number;
+  readonly #engine: FirewallEngine;
+  readonly #evaluation: Evaluation;
+  readonly #complete: boolean;
+  #decision: Decision | undefined;
+  #finished: Promise<Decision> | undefined;
+
+  constructor(engine: FirewallEngine, evaluation: Evaluation) {
+    this.#engine = engine;
+    this.#evaluation = evaluation;
+    const route = evaluation.compiledRoute;
+    this.#complete = evaluation.final !== undefined || route === undefined || route.bodyGuards.length === 0;
+    const limits = (route ?? evaluation.policy.unmatched).limits;
+    this.bodyLimit = limits.bodyBytes;
+    this.bodyTimeoutMs = limits.bodyTimeoutMs;
+    if (this.#complete) this.#decision = engine.headerDecision(evaluation, true);
+  }
+
+  get decision(): Decision {
+    this.#decision ??= this.#engine.headerDecision(this.#evaluation, this.#complete);
+    return this.#decision;
+  }
+
+  finish(body?: BodySource): Promise<Decision> {
+    if (this.#complete) return Promise.resolve(this.#decision as Decision);
+    this.#finished ??= this.#engine.finishBody(this.#evaluation, body);
+    return this.#finished;
   }
 }
 
@@ -184,11 +237,15 @@ class FirewallEngine implements Firewall {
   }
 
   async decide(init: RequestInit): Promise<Decision> {
-    const pending = await this.begin(init);
-    return pending.decision.complete ? pending.decision : pending.finish();
+    const pending = await this.#header(init);
+    return pending.finish();
   }
 
-  async begin(init: RequestInit): Promise<PendingDecision> {
+  begin(init: RequestInit): Promise<PendingDecision> {
+    return this.#header(init);
+  }
+
+  async #header(init: RequestInit): Promise<Pending> {
     if (!this.#isReady) {
       try {
         await this.ready();
@@ -207,26 +264,23 @@ class FirewallEngine implements Firewall {
     } else if (this.#readyFailed && evaluation.final === undefined) {
       this.#enforceError(evaluation, 'setup', GUARD_UNAVAILABLE);
     }
-    const route = evaluation.compiledRoute;
-    const headerDecision = this.#decision(evaluation, evaluation.final !== undefined || route === undefined || route.bodyGuards.length === 0);
-    if (headerDecision.complete) this.#report(policy, headerDecision);
-    let finished: Promise<Decision> | undefined;
-    return {
-      decision: headerDecision,
-      bodyLimit: route?.limits.bodyBytes ?? policy.unmatched.limits.bodyBytes,
-      bodyTimeoutMs: route?.limits.bodyTimeoutMs ?? policy.unmatched.limits.bodyTimeoutMs,
-      finish: (body?: BodySource) => {
-        if (headerDecision.complete) return Promise.resolve(headerDecision);
-        finished ??= (async () => {
-          if (body !== undefined && evaluation.request !== undefined) evaluation.request.bodySource = body;
-          await this.#run(evaluation, route?.bodyGuards ?? [], 0);
-          const decision = this.#decision(evaluation, true);
-          this.#report(policy, decision);
-          return decision;
-        })();
-        return finished;
-      },
-    };
+    return new Pending(this, evaluation);
+  }
+
+  /** Runs the body stage of a pending evaluation and reports the final decision. */
+  async finishBody(evaluation: Evaluation, body: BodySource | undefined): Promise<Decision> {
+    if (body !== undefined && evaluation.request !== undefined) evaluation.request.bodySource = body;
+    await this.#run(evaluation, evaluation.compiledRoute?.bodyGuards ?? [], 0);
+    const decision = this.#decision(evaluation, true);
+    this.#report(evaluation.policy, decision);
+    return decision;
+  }
+
+  /** The decision after the header stage; reported when it is final. */
+  headerDecision(evaluation: Evaluation, complete: boolean): Decision {
+    const decision = this.#decision(evaluation, complete);
+    if (decision.complete) this.#report(evaluation.policy, decision);
+    return decision;
   }
 
   #report(policy: CompiledPolicy, decision: Decision): void {
@@ -371,7 +425,7 @@ class FirewallEngine implements Firewall {
     // A denial that cannot be monitored (the request can no longer be passed on intact) is enforced.
     if (mode === 'monitor' && outcome.outcome === 'deny' && outcome.evenInMonitor === true) mode = 'enforce';
     if (outcome.outcome === 'allow') {
-      evaluation.results.push(durationMs === undefined ? { guard: id, kind, outcome: 'allow', mode } : { guard: id, kind, outcome: 'allow', mode, durationMs });
+      evaluation.results.push(durationMs === undefined ? allowResult(guard, kind, mode) : { guard: id, kind, outcome: 'allow', mode, durationMs });
       this.#applyAllow(evaluation, outcome);
       return;
     }
@@ -402,7 +456,7 @@ class FirewallEngine implements Firewall {
       const headers = evaluation.responseHeaders;
       for (const header of outcome.responseHeaders) headers.push(header);
     }
-    if (outcome.annotations !== undefined) Object.assign(evaluation.annotations, outcome.annotations);
+    if (outcome.annotations !== undefined) evaluation.annotations = { ...evaluation.annotations, ...outcome.annotations };
   }
 
   #applyDeny(evaluation: Evaluation, guard: Guard | string, mode: Mode, deny: DenyOutcome): void {

@@ -22,33 +22,37 @@ export interface RequestHeaders {
 type Source = readonly string[] | Iterable<readonly [string, string]>;
 
 export class RawRequestHeaders implements RequestHeaders {
-  /** Lower-case names and values, interleaved: [name, value, name, value, ...]. */
-  readonly #flat: string[];
+  /**
+   * Names and values interleaved: [name, value, name, value, ...]. Node's `rawHeaders` is used as
+   * it is (no copy); names keep the case they were sent in and are compared case-insensitively.
+   */
+  readonly #flat: readonly string[];
   readonly count: number;
   readonly totalBytes: number;
 
   /** `source` is Node's `rawHeaders` layout ([name, value, ...]) or name/value pairs. */
   constructor(source: Source) {
-    const flat: string[] = [];
-    let bytes = 0;
+    let flat: readonly string[];
     // A flat list starts with a name string; an array of [name, value] pairs is the other layout.
     if (Array.isArray(source) && (source.length === 0 || typeof source[0] === 'string')) {
-      const raw = source as readonly string[];
-      for (let i = 0; i + 1 < raw.length; i += 2) {
-        const name = raw[i] as string;
-        const value = raw[i + 1] as string;
-        bytes += name.length + value.length;
-        flat.push(name.toLowerCase(), value);
-      }
+      flat = source as readonly string[];
+      if (flat.length % 2 !== 0) flat = flat.slice(0, flat.length - 1);
     } else {
-      for (const [name, value] of source as Iterable<readonly [string, string]>) {
-        bytes += name.length + value.length;
-        flat.push(name.toLowerCase(), value);
-      }
+      const pairs: string[] = [];
+      for (const [name, value] of source as Iterable<readonly [string, string]>) pairs.push(name, value);
+      flat = pairs;
     }
+    let bytes = 0;
+    for (let i = 0; i < flat.length; i++) bytes += (flat[i] as string).length;
     this.#flat = flat;
     this.count = flat.length / 2;
     this.totalBytes = bytes;
+  }
+
+  /** Whether the name at `i` is `key` (lower-case), without allocating for the common mismatch. */
+  #is(i: number, key: string): boolean {
+    const name = this.#flat[i] as string;
+    return name.length === key.length && (name === key || name.toLowerCase() === key);
   }
 
   // Requests carry a few dozen headers at most (the limits guard caps the count), so a linear scan
@@ -59,7 +63,7 @@ export class RawRequestHeaders implements RequestHeaders {
     let found: string | undefined;
     let many: string[] | undefined;
     for (let i = 0; i < flat.length; i += 2) {
-      if (flat[i] !== key) continue;
+      if (!this.#is(i, key)) continue;
       const value = flat[i + 1] as string;
       if (found === undefined) found = value;
       else (many ??= [found]).push(value);
@@ -72,20 +76,21 @@ export class RawRequestHeaders implements RequestHeaders {
   getAll(name: string): readonly string[] {
     const key = name.toLowerCase();
     const flat = this.#flat;
-    const values: string[] = [];
-    for (let i = 0; i < flat.length; i += 2) if (flat[i] === key) values.push(flat[i + 1] as string);
-    return values;
+    let values: string[] | undefined;
+    for (let i = 0; i < flat.length; i += 2) if (this.#is(i, key)) (values ??= []).push(flat[i + 1] as string);
+    return values ?? NONE;
   }
 
   has(name: string): boolean {
     const key = name.toLowerCase();
-    const flat = this.#flat;
-    for (let i = 0; i < flat.length; i += 2) if (flat[i] === key) return true;
+    for (let i = 0; i < this.#flat.length; i += 2) if (this.#is(i, key)) return true;
     return false;
   }
 
   *entries(): Iterable<readonly [string, string]> {
     const flat = this.#flat;
-    for (let i = 0; i < flat.length; i += 2) yield [flat[i] as string, flat[i + 1] as string];
+    for (let i = 0; i < flat.length; i += 2) yield [(flat[i] as string).toLowerCase(), flat[i + 1] as string];
   }
 }
+
+const NONE: readonly string[] = Object.freeze([]);

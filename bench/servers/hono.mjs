@@ -1,0 +1,55 @@
+// Hono apps on @hono/node-server for the three variants.
+//   bare        handlers that read the body with c.req.json().
+//   portcullis  the adapter in front; Portcullis reads, caps and parses the JSON itself.
+//   peer        hono-rate-limiter + hono/jwt + hono/validator with an ajv-compiled schema.
+import { Hono } from 'hono';
+import { serve } from '@hono/node-server';
+import { ORDER_PATH, ORDER_SCHEMA, SMALL_PATH, HEALTH_PATH, JWT_SECRET, OK } from '../lib/workload.mjs';
+import { createReadyFirewall } from '../lib/firewall.mjs';
+
+async function peerMiddleware(app) {
+  const { rateLimiter } = await import('hono-rate-limiter');
+  const { jwt } = await import('hono/jwt');
+  const { validator } = await import('hono/validator');
+  const { getConnInfo } = await import('@hono/node-server/conninfo');
+  const { default: Ajv } = await import('ajv');
+  const validateOrder = new Ajv({ allErrors: false }).compile(ORDER_SCHEMA);
+  // Limits far above anything the benchmark sends: the limiter does its bookkeeping but never blocks.
+  app.use(rateLimiter({ windowMs: 60_000, limit: 1_000_000_000, keyGenerator: (c) => getConnInfo(c).remote.address ?? 'unknown' }));
+  app.use(jwt({ secret: JWT_SECRET, alg: 'HS256' }));
+  return validator('json', (value, c) => (validateOrder(value) ? value : c.json({ error: 'invalid body', details: validateOrder.errors }, 400)));
+}
+
+export async function start(variant) {
+  const app = new Hono();
+  if (variant === 'bare') {
+    app.post(SMALL_PATH, async (c) => {
+      await c.req.json();
+      return c.json(OK);
+    });
+    app.post(ORDER_PATH, async (c) => {
+      await c.req.json();
+      return c.json(OK);
+    });
+  } else if (variant === 'portcullis') {
+    const { portcullis } = await import('@portcullis/hono');
+    app.use(portcullis(await createReadyFirewall()));
+    // Portcullis already read and parsed the body; the handler would take it from the decision.
+    app.post(SMALL_PATH, (c) => c.json(OK));
+    app.post(ORDER_PATH, (c) => c.json(OK));
+  } else if (variant === 'peer') {
+    const validateOrder = await peerMiddleware(app);
+    app.post(ORDER_PATH, validateOrder, (c) => {
+      c.req.valid('json');
+      return c.json(OK);
+    });
+  } else {
+    throw new Error(`unknown variant ${variant}`);
+  }
+  app.get(HEALTH_PATH, (c) => c.json(OK));
+  return new Promise((resolve) => {
+    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
+      resolve({ port: info.port, close: () => new Promise((done) => server.close(done)) });
+    });
+  });
+}
