@@ -4,7 +4,7 @@
  * Every code is stable and documented in docs/errors.md (a test keeps the two in sync).
  * A retired code is never reused for another meaning.
  */
-export const FIREWALL_ERROR_CODES = [
+export const FIREWALL_ERROR_CODES = Object.freeze([
   /** The policy (or a guard's options) is invalid. The message names the field path. */
   'ERR_POLICY_INVALID',
   /** `decide()` was called before `await firewall.ready()` finished, or after `close()`. */
@@ -19,7 +19,7 @@ export const FIREWALL_ERROR_CODES = [
   'ERR_ADAPTER_MISUSE',
   /** A guard's `ready()` failed during `firewall.ready()`. */
   'ERR_SETUP_FAILED',
-] as const;
+] as const);
 
 export type FirewallErrorCode = (typeof FIREWALL_ERROR_CODES)[number];
 

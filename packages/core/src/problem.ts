@@ -4,7 +4,7 @@
  * Core renders every deny response once, here; adapters copy status, headers and body verbatim.
  * Bodies never contain stack traces, internals, or any echo of the request.
  */
-export const DENY_CODES = {
+export const DENY_CODES = Object.freeze({
   path_invalid: { status: 400, title: 'Invalid request path' },
   path_not_canonical: { status: 400, title: 'Request path is not in canonical form' },
   query_invalid: { status: 400, title: 'Invalid query string' },
@@ -37,7 +37,7 @@ export const DENY_CODES = {
   cors_header_denied: { status: 403, title: 'CORS header not allowed' },
   guard_unavailable: { status: 503, title: 'Service Unavailable' },
   access_denied: { status: 403, title: 'Forbidden' },
-} as const satisfies Record<string, { status: number; title: string }>;
+} as const satisfies Record<string, { status: number; title: string }>);
 
 /** Codes defined by core. Guard packages may add their own codes (strings); core's are listed here. */
 export type CoreDenyCode = keyof typeof DENY_CODES;

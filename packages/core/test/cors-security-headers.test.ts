@@ -122,10 +122,14 @@ describe('CORS', () => {
     const later = await decide(withCors(cors, { guards: [denyGuard()] }), { target: '/api/items', headers: raw(['origin', ORIGIN]) });
     assert.equal(later.code, 'access_denied');
     assert.equal(header(later.response?.headers, 'access-control-allow-origin'), ORIGIN);
-    // The policy ip filter runs before CORS: its denial carries no CORS header (never a wrong one).
+    // CORS runs before the IP filter and the limits, so their denials carry the CORS headers too.
     const early = await decide(withCors(cors, { ipFilter: { deny: ['203.0.113.0/24'] } }), { target: '/api/items', headers: raw(['origin', ORIGIN]) });
     assert.equal(early.code, 'ip_denied');
-    assert.equal(header(early.response?.headers, 'access-control-allow-origin'), undefined);
+    assert.equal(header(early.response?.headers, 'access-control-allow-origin'), ORIGIN);
+    // ... but never for an origin that is not allowed.
+    const stranger = await decide(withCors(cors, { ipFilter: { deny: ['203.0.113.0/24'] } }), { target: '/api/items', headers: raw(['origin', 'https://evil.example']) });
+    assert.equal(stranger.code, 'ip_denied');
+    assert.equal(header(stranger.response?.headers, 'access-control-allow-origin'), undefined);
   });
 });
 

@@ -84,7 +84,7 @@ export const modeScenarios: readonly Scenario[] = [
     name: "monitor: a route in mode 'monitor' records the deny and the handler runs",
     policy: monitorRoute,
     request: { method: 'GET', target: '/watched' },
-    expect: handled({ decision: monitored('ip-filter', 'ip_denied', 'watched') }),
+    expect: handled({ decision: monitored('route-ip-filter', 'ip_denied', 'watched') }),
   },
   { name: "monitor: a route in mode 'enforce' next to it still refuses", policy: monitorRoute, request: { method: 'GET', target: '/enforced' }, expect: denied(403, 'ip_denied') },
   {

@@ -119,6 +119,17 @@ function compileGuardList(value: unknown, path: PolicyPath, context: Omit<Compil
   });
 }
 
+/** Guard ids name results in decisions and telemetry: two guards of one chain may not share one. */
+function checkUniqueIds(chain: readonly Guard[], where: string): void {
+  const seen = new Set<string>();
+  for (const guard of chain) {
+    if (seen.has(guard.id)) {
+      throw new PolicyError(where, `two guards share the id "${guard.id}"; give one of them another \`id\``);
+    }
+    seen.add(guard.id);
+  }
+}
+
 function readCanaryKey(value: unknown, path: PolicyPath): CanaryKey {
   if (value === undefined || value === 'ip' || value === 'path') return value ?? 'ip';
   const o = readObject(value, path, ['header']);
@@ -202,8 +213,8 @@ export function compilePolicy(input: unknown): CompiledPolicy {
     },
   };
 
-  // Policy-wide request-phase guards, in a fixed order: security headers first (so that every
-  // answer, denials included, carries them), then the cheapest and most decisive checks.
+  // Policy-wide request-phase guards, in a fixed order: security headers and CORS first (so that
+  // every answer, denials included, carries their headers), then the cheapest and most decisive checks.
   const methodOverride = readEnum(p['methodOverride'], 'methodOverride', ['deny', 'allow'], 'deny');
   // Only an absent value means the defaults: `null` is a mistake, refused by the reader.
   const securityHeadersGuard = p['securityHeaders'] === false ? undefined : compileSecurityHeaders(p['securityHeaders'] === undefined ? {} : p['securityHeaders'], 'securityHeaders');
@@ -216,8 +227,11 @@ export function compilePolicy(input: unknown): CompiledPolicy {
   const allGuards = new Set<Guard>(present([securityHeadersGuard, methodOverrideGuard, globalIpFilter, globalLimitsGuard, globalCors, ...policyGuards]));
   const limitsMode = globalLimitsGuard.mode;
 
-  const buildRoute = (id: string, pattern: string, routeMode: Mode | undefined, routeLimits: ResolvedLimits, limitsGuard: Guard, extra: Guard[], cors: Guard | undefined): CompiledRoute => {
-    const chain = sortByPhase(present([securityHeadersGuard, methodOverrideGuard, globalIpFilter, limitsGuard, cors, ...policyGuards, ...extra]));
+  const buildRoute = (where: PolicyPath, id: string, pattern: string, routeMode: Mode | undefined, routeLimits: ResolvedLimits, limitsGuard: Guard, extra: Guard[], cors: Guard | undefined): CompiledRoute => {
+    // CORS runs right after the security headers: its headers then ride on every later denial too,
+    // so a browser application can read the problem body of an IP or limit refusal.
+    const chain = sortByPhase(present([securityHeadersGuard, cors, methodOverrideGuard, globalIpFilter, limitsGuard, ...policyGuards, ...extra]));
+    checkUniqueIds(chain, where);
     const header = chain.filter((g) => g.phase !== 'body');
     const body = [compileBodyGuard(routeLimits, bodyOptions, limitsMode), ...chain.filter((g) => g.phase === 'body')];
     return { id, pattern, mode: routeMode, headerGuards: header, bodyGuards: body, limits: routeLimits };
@@ -244,10 +258,10 @@ export function compilePolicy(input: unknown): CompiledPolicy {
     const routeLimits = r['limits'] === undefined ? limits : readLimits(r['limits'], child(path, 'limits'), limits);
     const limitsGuard = r['limits'] === undefined ? globalLimitsGuard : compileRequestLimits(routeLimits, {}, child(path, 'limits'));
     const extra: Guard[] = [];
-    if (r['ipFilter'] !== undefined) extra.push(compileIpFilter(r['ipFilter'], child(path, 'ipFilter')));
+    if (r['ipFilter'] !== undefined) extra.push(compileIpFilter(r['ipFilter'], child(path, 'ipFilter'), 'route-ip-filter'));
     if (r['guards'] !== undefined) extra.push(...compileGuardList(r['guards'], child(path, 'guards'), compileContext));
     const cors = r['cors'] === false ? undefined : r['cors'] === undefined ? globalCors : compileCors(r['cors'], child(path, 'cors'));
-    const route = buildRoute(id, pattern, routeMode, routeLimits, limitsGuard, extra, cors);
+    const route = buildRoute(child(path, 'guards'), id, pattern, routeMode, routeLimits, limitsGuard, extra, cors);
     for (const guard of [...route.headerGuards, ...route.bodyGuards.slice(1)]) allGuards.add(guard);
 
     const fresh: RouteEntry = { pattern, byMethod: new Map(), anyMethod: undefined, allow: '', preflight: undefined };
@@ -284,7 +298,7 @@ export function compilePolicy(input: unknown): CompiledPolicy {
   }
 
   const denyUnmatched = readEnum(p['unmatchedRoutes'], 'unmatchedRoutes', ['allow', 'deny'], 'allow') === 'deny';
-  const unmatched = buildRoute('(unmatched)', '', undefined, limits, globalLimitsGuard, [], globalCors);
+  const unmatched = buildRoute('guards', '(unmatched)', '', undefined, limits, globalLimitsGuard, [], globalCors);
 
   return {
     version,

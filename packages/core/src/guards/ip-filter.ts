@@ -33,9 +33,10 @@ const DENIED = coreDeny('ip_denied');
 const VERDICT_CACHE_SIZE = 10_000;
 const UNKNOWN = coreDeny('client_ip_unknown');
 
-export function compileIpFilter(options: unknown, path: PolicyPath): Guard {
+/** `defaultId` differs for a route's own filter, which runs in addition to the policy's. */
+export function compileIpFilter(options: unknown, path: PolicyPath, defaultId = 'ip-filter'): Guard {
   const o = readObject(options, path, KEYS);
-  const common = readCommonGuardOptions(o, path, { id: 'ip-filter', onError: 'deny' });
+  const common = readCommonGuardOptions(o, path, { id: defaultId, onError: 'deny' });
   const allow = o['allow'] === undefined ? undefined : readCidrs(o['allow'], child(path, 'allow'));
   const deny = o['deny'] === undefined ? undefined : readCidrs(o['deny'], child(path, 'deny'));
   if (allow === undefined && deny === undefined) throw new PolicyError(path, 'expected at least one of "allow" or "deny"');

@@ -76,7 +76,8 @@ export interface Policy {
   readonly requestId?: RequestIdOptions;
   /** Reveal limit values in problem bodies. Default false. */
   readonly exposeDetails?: boolean;
-  readonly limits?: RequestLimitsOptions;
+  /** Request limits for every route; `id` and `mode` apply to the limits guard (and the body reader). */
+  readonly limits?: RequestLimitsOptions & { readonly id?: string; readonly mode?: Mode };
   readonly body?: BodyPolicy;
   readonly ipFilter?: IpFilterOptions;
   readonly cors?: CorsOptions;
