@@ -30,7 +30,9 @@ const { port } = server.address();
 /** Sends one request with exact bytes (no URL normalization by the client). */
 function send({ method, target, headers = {}, body }) {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method, path: target, headers, agent: false }, (res) => {
+    const chunked = headers['transfer-encoding'] === 'chunked';
+    const length = body === undefined || chunked ? {} : { 'content-length': Buffer.byteLength(body) };
+    const req = http.request({ host: '127.0.0.1', port, method, path: target, headers: { ...headers, ...length }, agent: false }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString() }));
@@ -59,6 +61,7 @@ const requests = [
   { note: 'CORS preflight, allowed origin', method: 'OPTIONS', target: '/orders', headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST' } },
   { note: 'CORS preflight, unknown origin', method: 'OPTIONS', target: '/orders', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } },
   { note: 'monitor-mode route, oversized', method: 'POST', target: '/beta/x', headers: json, body: JSON.stringify({ pad: 'x'.repeat(100) }) },
+  { note: 'chunked body over 4 KiB', method: 'POST', target: '/orders', headers: { ...json, 'transfer-encoding': 'chunked' }, body: JSON.stringify({ item: 'x'.repeat(5_000) }) },
 ];
 
 console.log('Portcullis demo — Express on http://127.0.0.1:%d, policy %s\n', port, firewall.policyVersion);

@@ -16,4 +16,4 @@ app.get('/orders/:id', (req, res) => res.json({ id: req.params.id }));
 app.delete('/orders/:id', (_req, res) => res.status(204).end());
 
 const port = Number(process.env.PORT ?? 3000);
-app.listen(port, '127.0.0.1', () => console.log(`express example on http://127.0.0.1:${port}`));
+const server = app.listen(port, '127.0.0.1', () => console.log(`express example on http://127.0.0.1:${server.address().port}`));

@@ -21,4 +21,4 @@ app.delete('/orders/:id', async (_request, reply) => reply.code(204).send());
 
 const port = Number(process.env.PORT ?? 3000);
 await app.listen({ host: '127.0.0.1', port });
-console.log(`fastify example on http://127.0.0.1:${port}`);
+console.log(`fastify example on http://127.0.0.1:${app.server.address().port}`);

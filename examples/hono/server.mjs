@@ -18,4 +18,4 @@ app.get('/orders/:id', (c) => c.json({ id: c.req.param('id') }));
 app.delete('/orders/:id', (c) => c.body(null, 204));
 
 const port = Number(process.env.PORT ?? 3000);
-serve({ fetch: app.fetch, hostname: '127.0.0.1', port }, () => console.log(`hono example on http://127.0.0.1:${port}`));
+serve({ fetch: app.fetch, hostname: '127.0.0.1', port }, (info) => console.log(`hono example on http://127.0.0.1:${info.port}`));

@@ -11,6 +11,10 @@ const app = new Koa();
 app.use(portcullis(firewall));
 app.use(async (ctx) => {
   const decision = ctx.state.portcullis;
+  if (ctx.path === '/health') {
+    ctx.body = { ok: true };
+    return;
+  }
   if (ctx.method === 'POST' && ctx.path === '/orders') {
     ctx.status = 201;
     ctx.body = { created: ctx.request.body }; // the validated object
@@ -20,4 +24,4 @@ app.use(async (ctx) => {
 });
 
 const port = Number(process.env.PORT ?? 3000);
-app.listen(port, '127.0.0.1', () => console.log(`koa example on http://127.0.0.1:${port}`));
+const server = app.listen(port, '127.0.0.1', () => console.log(`koa example on http://127.0.0.1:${server.address().port}`));

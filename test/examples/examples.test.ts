@@ -1,0 +1,94 @@
+/**
+ * The examples are documentation that runs: each example service starts, serves an allowed
+ * request, refuses a bad one with Portcullis's problem+json, and the README demo completes with one
+ * line per request. Each runs as its own process, exactly as a reader would start it.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const START_TIMEOUT_MS = 15_000;
+
+/** Starts `node examples/<name>/server.mjs` on a free port and resolves with its base URL. */
+async function startExample(name: string): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [join(root, 'examples', name, 'server.mjs')], {
+    cwd: root,
+    env: { ...process.env, PORT: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not start: ${output}`)), START_TIMEOUT_MS);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (match !== null) {
+        clearTimeout(timer);
+        resolve(match[1] as string);
+      }
+    });
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited with ${code}: ${output}`));
+    });
+  });
+  return { url, child };
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  child.kill('SIGTERM');
+  await once(child, 'exit');
+}
+
+for (const name of ['express', 'fastify', 'koa', 'hono']) {
+  describe(`examples/${name}`, () => {
+    it('serves an allowed request and refuses bad ones with problem+json', async () => {
+      const { url, child } = await startExample(name);
+      try {
+        const health = await fetch(`${url}/health`);
+        assert.equal(health.status, 200);
+        assert.deepEqual(await health.json(), { ok: true });
+        assert.equal(health.headers.get('x-content-type-options'), 'nosniff');
+
+        const created = await fetch(`${url}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"item":"pen"}' });
+        assert.equal(created.status, 201);
+        assert.deepEqual(await created.json(), { created: { item: 'pen' } });
+
+        const polluted = await fetch(`${url}/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"__proto__":{"admin":true}}' });
+        assert.equal(polluted.status, 400);
+        assert.equal(polluted.headers.get('content-type'), 'application/problem+json');
+        assert.equal(((await polluted.json()) as { code: string }).code, 'json_forbidden_key');
+
+        const unknown = await fetch(`${url}/admin`);
+        assert.equal(unknown.status, 404);
+        assert.equal(((await unknown.json()) as { code: string }).code, 'route_not_found');
+      } finally {
+        await stop(child);
+      }
+    });
+  });
+}
+
+describe('examples/demo', () => {
+  it('runs to completion and prints one line per request, allowed and blocked', async () => {
+    const child = spawn(process.execPath, [join(root, 'examples', 'demo', 'run.mjs')], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const [code] = (await once(child, 'exit')) as [number | null];
+    assert.equal(code, 0, output);
+    const lines = output.split('\n').filter((line) => /^(allowed|blocked|answered)/.test(line));
+    assert.ok(lines.length >= 15, `one line per request:\n${output}`);
+    assert.match(output, /^allowed\s+200\s.*GET \/health/m);
+    assert.match(output, /^blocked\s+400\s+path_invalid\s+normalize\s/m);
+    assert.match(output, /^blocked\s+400\s+json_forbidden_key\s+body\s/m);
+    assert.match(output, /^answered\s+204\s.*cors/m);
+    assert.match(output, /^allowed \(monitor\)\s+200\s+body_too_large/m);
+  });
+});
