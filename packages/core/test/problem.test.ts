@@ -88,6 +88,16 @@ describe('problem rendering', () => {
     assert.equal(exposed['requestId'], exposedDecision.requestId);
   });
 
+  it('reveals a request limit only with exposeDetails', async () => {
+    const target = '/' + 'a'.repeat(100);
+    const hidden = problem(await decide({ limits: { urlLength: 50 } }, { target }));
+    assert.equal(hidden['code'], 'url_too_long');
+    assert.equal(hidden['limit'], undefined, 'limits are not revealed unless asked');
+    const exposed = problem(await decide({ limits: { urlLength: 50 }, exposeDetails: true }, { target }));
+    assert.equal(exposed['code'], 'url_too_long');
+    assert.equal(exposed['limit'], 50);
+  });
+
   it('carries the security headers and the request id on denials', async () => {
     const decision = await decide({ guards: [denyGuard()] });
     assert.equal(header(decision.response?.headers, 'x-frame-options'), 'DENY');

@@ -74,15 +74,16 @@ export function readLimits(value: unknown, path: PolicyPath, base: ResolvedLimit
   return out as unknown as ResolvedLimits;
 }
 
-const URL_TOO_LONG = coreDeny('url_too_long');
-const TOO_MANY_PARAMS = coreDeny('too_many_query_params');
-const TOO_MANY_HEADERS = coreDeny('too_many_headers');
-const HEADER_TOO_LARGE = coreDeny('header_too_large');
-const BODY_TOO_LARGE = coreDeny('body_too_large', { headers: [['connection', 'close']] });
-
 /** The header-stage limits guard (the body-stage limits live in the body guard). */
 export function compileRequestLimits(limits: ResolvedLimits, options: Record<string, unknown>, path: PolicyPath): Guard {
   const common = readCommonGuardOptions(options, path, { id: 'request-limits', onError: 'deny' });
+  // Built once per route. Each carries its limit as an extension, which core renders only when the
+  // policy sets `exposeDetails` (limits are not revealed unless asked).
+  const URL_TOO_LONG = coreDeny('url_too_long', { extensions: { limit: limits.urlLength } });
+  const TOO_MANY_PARAMS = coreDeny('too_many_query_params', { extensions: { limit: limits.queryParams } });
+  const TOO_MANY_HEADERS = coreDeny('too_many_headers', { extensions: { limit: limits.headerCount } });
+  const HEADER_TOO_LARGE = coreDeny('header_too_large', { extensions: { limit: limits.headerBytes } });
+  const BODY_TOO_LARGE = coreDeny('body_too_large', { headers: [['connection', 'close']], extensions: { limit: limits.bodyBytes } });
   return Object.freeze<Guard>({
     ...common,
     kind: 'request-limits',
