@@ -99,6 +99,14 @@ describe('query parsing', () => {
 });
 
 describe('headers view', () => {
+  it('drops HTTP/2 pseudo-headers (:method, :path...) that Node puts first in rawHeaders', () => {
+    const headers = new RawRequestHeaders([':method', 'GET', ':path', '/admin', 'Host', 'a', 'x-one', '1']);
+    assert.equal(headers.count, 2);
+    assert.equal(headers.get(':path'), undefined);
+    assert.equal(headers.get('x-one'), '1');
+    assert.deepEqual([...headers.entries()].map(([name]) => name), ['host', 'x-one']);
+  });
+
   it('reads Node rawHeaders case-insensitively and keeps duplicates', () => {
     const headers = new RawRequestHeaders(raw(['Host', 'a'], ['Accept', 'x'], ['ACCEPT', 'y'], ['X-Empty', '']));
     assert.equal(headers.get('accept'), 'x, y');

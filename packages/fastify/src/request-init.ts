@@ -17,18 +17,6 @@ export function targetAsRouted(url: string, semicolonDelimiter: boolean): string
   return url;
 }
 
-/** HTTP/2 pseudo-headers (`:path`, `:method`...) are in Node's rawHeaders but are not header fields. */
-function withoutPseudoHeaders(raw: string[]): string[] {
-  let pseudo = false;
-  for (let i = 0; i < raw.length && !pseudo; i += 2) pseudo = (raw[i] as string).charCodeAt(0) === 58 /* : */;
-  if (!pseudo) return raw;
-  const out: string[] = [];
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    if ((raw[i] as string).charCodeAt(0) !== 58) out.push(raw[i] as string, raw[i + 1] as string);
-  }
-  return out;
-}
-
 /**
  * The core's view of a Fastify request, taken from the Node request untranslated: the wire
  * request-target, `rawHeaders` (duplicates kept), the socket address. The body is not known yet
@@ -39,7 +27,7 @@ export function requestInitOf(raw: IncomingMessage, semicolonDelimiter: boolean)
   return {
     method: raw.method ?? '',
     target: targetAsRouted(raw.url ?? '', semicolonDelimiter),
-    headers: withoutPseudoHeaders(raw.rawHeaders),
+    headers: raw.rawHeaders,
     remoteAddress: socket?.remoteAddress,
     tls: () => tlsPeerReader(socket)?.(),
     body: { kind: 'none' },

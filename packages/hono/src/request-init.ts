@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { tlsPeerReader, type BodySource, type RequestInit } from '@portcullis/core';
-import { asNodeReadable, nodeIncomingOf, type IncomingLike } from './node-bindings.js';
+import { asNodeReadable, nodeIncomingOf, untouchedNodeBody, type IncomingLike } from './node-bindings.js';
 import type { PortcullisHonoOptions } from './options.js';
 
 /** Path and query of an absolute URL (`http://host/a?b` -> `/a?b`). */
@@ -8,18 +8,6 @@ function pathAndSearch(url: string): string {
   const scheme = url.indexOf('://');
   const start = url.indexOf('/', scheme === -1 ? 0 : scheme + 3);
   return start === -1 ? '/' : url.slice(start);
-}
-
-/** HTTP/2 pseudo-headers (`:path`, `:method`...) are not header fields. */
-function withoutPseudoHeaders(raw: readonly string[]): readonly string[] {
-  let pseudo = false;
-  for (let i = 0; i < raw.length && !pseudo; i += 2) pseudo = (raw[i] as string).charCodeAt(0) === 58 /* : */;
-  if (!pseudo) return raw;
-  const out: string[] = [];
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    if ((raw[i] as string).charCodeAt(0) !== 58) out.push(raw[i] as string, raw[i + 1] as string);
-  }
-  return out;
 }
 
 /** A Web Headers as pairs (duplicates arrive joined by ", ", `set-cookie` apart). */
@@ -60,7 +48,7 @@ export function requestInitOf(c: Context, options: PortcullisHonoOptions): Reque
   return {
     method: raw.method,
     target: typeof incoming?.url === 'string' ? incoming.url : pathAndSearch(raw.url),
-    headers: isStringList(incoming?.rawHeaders) ? withoutPseudoHeaders(incoming.rawHeaders) : pairsOf(raw.headers),
+    headers: isStringList(incoming?.rawHeaders) ? incoming.rawHeaders : pairsOf(raw.headers),
     remoteAddress,
     tls: () => tlsPeerReader(incoming?.socket)?.(),
     body: bodySourceOf(raw, incoming),
@@ -68,11 +56,14 @@ export function requestInitOf(c: Context, options: PortcullisHonoOptions): Reque
 }
 
 /**
- * The body stream. @hono/node-server gives a GET or HEAD Request no body even when the client sent
- * one; the firewall still reads and checks it, as on every adapter, from the Node request, which
- * nothing else reads then. Elsewhere the Web Request's body (null when there is none).
+ * The body stream. On @hono/node-server over HTTP/1.x, the Node request itself while nothing has
+ * read it (see untouchedNodeBody). @hono/node-server gives a GET or HEAD Request no body even when
+ * the client sent one; the firewall still reads and checks it, as on every adapter, from the Node
+ * request, which nothing else reads then. Elsewhere the Web Request's body (null when there is none).
  */
 function bodySourceOf(raw: Request, incoming: IncomingLike | undefined): BodySource {
+  const node = untouchedNodeBody(incoming);
+  if (node !== undefined) return { kind: 'node-stream', stream: node };
   const body = raw.body;
   if (body !== null) return { kind: 'web-stream', stream: body };
   const stream = raw.method === 'GET' || raw.method === 'HEAD' ? asNodeReadable(incoming) : undefined;

@@ -1,9 +1,10 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
-import type { Hono } from 'hono';
+import { Hono } from 'hono';
 import { serve, type ServerType } from '@hono/node-server';
 import { createFirewall } from '@portcullis/core';
+import { portcullis } from '../src/index.js';
 import { buildApp, POLICY } from './app.js';
 import { expectedHeaders, nestedJson, recordHeader, recordTargets, send, sendOversizedChunked, TRANSPORT_HEADERS } from './support.js';
 
@@ -174,6 +175,43 @@ describe('@portcullis/hono on @hono/node-server (real HTTP)', () => {
     assert.deepEqual({ ...(seen[0]?.body as object) }, { a: '1', b: ['2', '3'] });
     assert.equal(seen[1]?.body, 'hello');
     assert.equal(seen[1]?.same, true);
+  });
+  test('the firewall reads the body from the Node request, and c.req.raw still reads those very bytes', async () => {
+    const firewall = createFirewall(POLICY);
+    const app = new Hono();
+    app.use(portcullis(firewall));
+    app.post('/raw', async (c) => {
+      // Through HonoRequest (the validated object) and through the Web Request (the same bytes).
+      const parsed: unknown = await c.req.json();
+      const rawText = await c.req.raw.text();
+      return c.json({ parsed, rawText, source: c.get('portcullis').body?.kind });
+    });
+    const url = await listen(app);
+    const sent = '{"name":"caf\u00e9","n":[1,2]}';
+    const res = await send(url, { method: 'POST', path: '/raw', headers: { 'content-type': 'application/json' }, body: sent });
+    assert.equal(res.status, 200);
+    assert.deepEqual(JSON.parse(res.body), { parsed: { name: 'café', n: [1, 2] }, rawText: sent, source: 'json' });
+  });
+
+  test('a body an earlier middleware already read through c.req.raw is never taken for an empty one', async () => {
+    const firewall = createFirewall(POLICY);
+    const app = new Hono();
+    const reached: unknown[] = [];
+    app.use(async (c, next) => {
+      // Consumes the Node request through the Web Request before Portcullis runs.
+      await c.req.raw.arrayBuffer();
+      await next();
+    });
+    app.use(portcullis(firewall));
+    app.all('*', (c) => {
+      reached.push(c.get('portcullis').body?.kind);
+      return c.json({ ok: true });
+    });
+    const url = await listen(app);
+    // Too deep for the policy: had the firewall read the ended Node stream, it would have seen no body.
+    const res = await send(url, { method: 'POST', path: '/late', headers: { 'content-type': 'application/json' }, body: nestedJson(10) });
+    assert.notEqual(res.status, 200);
+    assert.deepEqual(reached, []);
   });
 });
 

@@ -12,13 +12,19 @@ const utf8 = new TextDecoder('utf-8');
  * Headers the firewall contributes to an allowed response (security headers, CORS, request id).
  * A name repeated in the list becomes repeated header lines; `vary` is a list, so it is added to a
  * value an earlier middleware set instead of replacing it.
+ *
+ * A first occurrence goes straight to Node's `setHeader`: for a string value that is all `ctx.set`
+ * does (after the `headerSent` check made once here), without its per-call entry arrays. Repeats
+ * keep going through `ctx.append`, with Koa's own rules for them.
  */
 function setResponseHeaders(ctx: ParameterizedContext, headers: Decision['responseHeaders']): void {
+  if (ctx.headerSent) return;
+  const res = ctx.res;
   const seen = new Set<string>();
   for (const [name, value] of headers) {
     const key = name.toLowerCase();
-    if (seen.has(key) || (key === 'vary' && ctx.res.hasHeader(key))) ctx.append(name, value);
-    else ctx.set(name, value);
+    if (seen.has(key) || (key === 'vary' && res.hasHeader(key))) ctx.append(name, value);
+    else res.setHeader(name, value);
     seen.add(key);
   }
 }

@@ -37,6 +37,9 @@ export class RawRequestHeaders implements RequestHeaders {
     if (Array.isArray(source) && (source.length === 0 || typeof source[0] === 'string')) {
       flat = source as readonly string[];
       if (flat.length % 2 !== 0) flat = flat.slice(0, flat.length - 1);
+      // HTTP/2 pseudo-headers (`:method`, `:path`...) come first in Node's rawHeaders under the
+      // compatibility API; they are not header fields, so every adapter's view drops them here.
+      if (flat.length > 0 && (flat[0] as string).charCodeAt(0) === 58 /* : */) flat = withoutPseudoHeaders(flat);
     } else {
       const pairs: string[] = [];
       for (const [name, value] of source as Iterable<readonly [string, string]>) pairs.push(name, value);
@@ -94,3 +97,11 @@ export class RawRequestHeaders implements RequestHeaders {
 }
 
 const NONE: readonly string[] = Object.freeze([]);
+
+function withoutPseudoHeaders(flat: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    if ((flat[i] as string).charCodeAt(0) !== 58 /* : */) out.push(flat[i] as string, flat[i + 1] as string);
+  }
+  return out;
+}
