@@ -9,6 +9,7 @@ import { resolveClientIp } from '../request/client-ip.js';
 import type { RequestInit } from '../request/firewall-request.js';
 import { RawRequestHeaders } from '../request/headers.js';
 import { normalizeTarget } from '../request/normalize-path.js';
+import { newRequestId } from '../request/request-id.js';
 import { parseQuery } from '../request/query.js';
 import type { RouteMatch } from '../router.js';
 import type { Diagnostic } from '../telemetry/telemetry.js';
@@ -296,7 +297,7 @@ class FirewallEngine implements Firewall {
       const incoming = headers.get(policy.requestIdHeader);
       if (incoming !== undefined && REQUEST_ID.test(incoming)) requestId = incoming;
     }
-    requestId ??= crypto.randomUUID();
+    requestId ??= newRequestId();
     const target = typeof init.target === 'string' ? init.target : '';
     const normalized = normalizeTarget(target, method, policy.strictCanonical);
     const client = resolveClientIp(init.remoteAddress, headers, policy.trustedProxies, policy.forwardedHeader);
