@@ -3,9 +3,9 @@ import { describe, test } from 'node:test';
 import { renderUnavailable, type Decision } from '@portcullis/core';
 import type { Request, Response } from 'express-serve-static-core';
 import { portcullis } from '../src/index.js';
-import { brokenFirewall, testFirewall } from './support/firewall.js';
+import { brokenFirewall, testFirewall } from '../../../test/support/adapter-kit/firewall.js';
 import { EXPRESS_VERSIONS } from './support/frameworks.js';
-import { applicationHeaders, send, serve, single, type Reply } from './support/http.js';
+import { applicationHeaders, send, serve, single, type Reply } from '../../../test/support/adapter-kit/http.js';
 
 /** The handler sees the decision through the typed `req.portcullis`. */
 function echo(req: Request, res: Response): void {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isFirewallError } from '@portcullis/core';
 import * as api from '../src/index.js';
-import { testFirewall } from './support/firewall.js';
+import { testFirewall } from '../../../test/support/adapter-kit/firewall.js';
 
 test('the public API is exactly the listed exports', () => {
   assert.deepEqual(Object.keys(api).sort(), ['portcullis']);

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Request, Response } from 'express-serve-static-core';
 import { portcullis } from '../src/index.js';
-import { testFirewall } from './support/firewall.js';
+import { testFirewall } from '../../../test/support/adapter-kit/firewall.js';
 import { EXPRESS_VERSIONS } from './support/frameworks.js';
-import { nestedJson, send, serve, single } from './support/http.js';
+import { nestedJson, send, serve, single } from '../../../test/support/adapter-kit/http.js';
 
 interface Seen {
   readonly kind: string | null;

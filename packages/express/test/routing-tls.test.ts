@@ -5,9 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { describe, test } from 'node:test';
 import type { Request, Response } from 'express-serve-static-core';
 import { portcullis } from '../src/index.js';
-import { testFirewall } from './support/firewall.js';
+import { testFirewall } from '../../../test/support/adapter-kit/firewall.js';
 import { EXPRESS_VERSIONS, type ExpressFactory } from './support/frameworks.js';
-import { send, serve, single } from './support/http.js';
+import { send, serve, single } from '../../../test/support/adapter-kit/http.js';
 
 const fixture = (file: string): Buffer => readFileSync(new URL(`./fixtures/tls/${file}`, import.meta.url));
 

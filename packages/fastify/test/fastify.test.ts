@@ -4,7 +4,7 @@ import fastify4 from 'fastify4';
 import fastify5 from 'fastify5';
 import { createFirewall, FirewallError, renderUnavailable, type Decision, type Firewall, type Policy } from '@portcullis/core';
 import { portcullis, portcullisFrameworkErrors } from '../src/index.js';
-import { denyAll, expectedHeaders, nestedJson, recordTargets, rewriteXApp, send, sendOversizedChunked, TRANSPORT_HEADERS } from './support.js';
+import { denyAll, expectedHeaders, nestedJson, recordTargets, rewriteXApp, send, sendOversizedChunked, TRANSPORT_HEADERS } from '../../../test/support/adapter-kit/guards-and-client.js';
 
 type Factory = (options?: Record<string, unknown>) => import('fastify').FastifyInstance;
 

@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import type { Decision, Firewall, Policy } from '@portcullis/core';
 import { portcullis, type PortcullisHonoOptions } from '../src/index.js';
-import { denyAll, rewriteXApp } from './support.js';
+import { denyAll, rewriteXApp } from '../../../test/support/adapter-kit/guards-and-client.js';
 
 export const POLICY: Policy = {
   requestId: { trustIncoming: true },

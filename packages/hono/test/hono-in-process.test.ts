@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import { createFirewall, FirewallError, renderUnavailable, type Firewall, type Policy } from '@portcullis/core';
 import { portcullis, type PortcullisHonoOptions } from '../src/index.js';
 import { buildApp, POLICY } from './app.js';
-import { expectedHeaders, recordTargets } from './support.js';
+import { expectedHeaders, recordTargets } from '../../../test/support/adapter-kit/guards-and-client.js';
 
 // In process, with Hono's app.request(): Web-standard Request and Response only.
 

@@ -6,7 +6,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { createFirewall } from '@portcullis/core';
 import { portcullis } from '../src/index.js';
 import { buildApp, POLICY } from './app.js';
-import { expectedHeaders, nestedJson, recordHeader, recordTargets, send, sendOversizedChunked, TRANSPORT_HEADERS } from './support.js';
+import { expectedHeaders, nestedJson, recordHeader, recordTargets, send, sendOversizedChunked, TRANSPORT_HEADERS } from '../../../test/support/adapter-kit/guards-and-client.js';
 
 // Real HTTP through @hono/node-server. Kept apart from the in-process tests: serve() replaces the
 // global Request/Response with node-server's lightweight classes for the whole process.

@@ -3,9 +3,9 @@ import { describe, test } from 'node:test';
 import { renderUnavailable, type Decision } from '@portcullis/core';
 import type { ParameterizedContext } from 'koa';
 import { portcullis } from '../src/index.js';
-import { brokenFirewall, testFirewall } from './support/firewall.js';
+import { brokenFirewall, testFirewall } from '../../../test/support/adapter-kit/firewall.js';
 import { KOA_VERSIONS, type KoaApp, type KoaClass } from './support/frameworks.js';
-import { applicationHeaders, send, serve, single, type Reply } from './support/http.js';
+import { applicationHeaders, send, serve, single, type Reply } from '../../../test/support/adapter-kit/http.js';
 
 /** The handler sees the decision through the typed `ctx.state.portcullis`. */
 function echo(ctx: ParameterizedContext): void {

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { ParameterizedContext } from 'koa';
 import { portcullis } from '../src/index.js';
-import { testFirewall } from './support/firewall.js';
+import { testFirewall } from '../../../test/support/adapter-kit/firewall.js';
 import { KOA_VERSIONS, type KoaApp, type KoaClass } from './support/frameworks.js';
-import { nestedJson, send, serve, single } from './support/http.js';
+import { nestedJson, send, serve, single } from '../../../test/support/adapter-kit/http.js';
 import { jsonReader } from './support/json-reader.js';
 
 interface RequestWithBody {

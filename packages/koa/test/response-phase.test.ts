@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { portcullis } from '../src/index.js';
-import { testFirewall } from './support/firewall.js';
+import { testFirewall } from '../../../test/support/adapter-kit/firewall.js';
 import { KOA_VERSIONS, type KoaApp, type KoaClass } from './support/frameworks.js';
-import { send, serve, single } from './support/http.js';
+import { send, serve, single } from '../../../test/support/adapter-kit/http.js';
 
 function app(Koa: KoaClass): KoaApp {
   const koa = new Koa();

@@ -4,9 +4,9 @@ import { request as httpsRequest, createServer as createHttpsServer } from 'node
 import type { AddressInfo } from 'node:net';
 import { describe, test } from 'node:test';
 import { portcullis } from '../src/index.js';
-import { testFirewall } from './support/firewall.js';
+import { testFirewall } from '../../../test/support/adapter-kit/firewall.js';
 import { KOA_VERSIONS, type KoaApp, type KoaClass } from './support/frameworks.js';
-import { send, serve, single } from './support/http.js';
+import { send, serve, single } from '../../../test/support/adapter-kit/http.js';
 
 const fixture = (file: string): Buffer => readFileSync(new URL(`./fixtures/tls/${file}`, import.meta.url));
 
