@@ -76,7 +76,7 @@ async function main() {
   if (quick) return;
   const notes = [
     'The request-limits guard and the body reader are part of every policy (they cannot be turned off), so `minimal` already runs them; `+ explicit limits` runs the same guard with other values.',
-    'Each decide also generates a request id (crypto.randomUUID) and builds the Decision object; that cost is in every row.',
+    'Each decide also generates a random request id and builds the Decision object; that cost is in every row.',
     'Core only: the adapter\'s work (reading the socket, copying headers onto the response) is in the load benchmark, not here.',
   ];
   const output = { generatedAt: new Date().toISOString(), machine: { cpus: machine.cpus, cpusAvailable: machine.cpusAvailable, cpuModel: machine.cpuModel, node: machine.node, loadAverageAtStart: machine.loadAverageAtStart }, config, cases: results, notes };
