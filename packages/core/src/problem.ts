@@ -9,7 +9,6 @@ export const DENY_CODES = Object.freeze({
   path_not_canonical: { status: 400, title: 'Request path is not in canonical form' },
   query_invalid: { status: 400, title: 'Invalid query string' },
   header_invalid: { status: 400, title: 'Invalid request header' },
-  request_id_invalid: { status: 400, title: 'Invalid request id' },
   route_not_found: { status: 404, title: 'Not Found' },
   method_not_allowed: { status: 405, title: 'Method Not Allowed' },
   method_override_refused: { status: 400, title: 'Method override headers are not accepted' },
