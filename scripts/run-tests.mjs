@@ -2,7 +2,7 @@
 // Runs every test file with node's test runner (TypeScript through tsx) and ends with the plain
 // summary line `N passed, N failed`. Test files: packages/*/test/**/*.test.ts and test/**/*.test.ts.
 // Arguments narrow the run to files whose path contains one of them: `npm test -- conformance`.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +34,17 @@ if (selected.length === 0) {
   console.error('run-tests: no test files found');
   console.log('0 passed, 1 failed');
   process.exit(1);
+}
+
+// tsx strips types without checking them: type-check every test file first (tsconfig.tests.json),
+// so a test that no longer matches the packages' types fails here rather than passing by accident.
+if (filters.length === 0 || process.env.CI === 'true') {
+  const check = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.tests.json')], { cwd: root, stdio: 'inherit' });
+  if (check.status !== 0) {
+    console.error('run-tests: the test files do not type-check (tsc -p tsconfig.tests.json)');
+    console.log('\n0 passed, 1 failed');
+    process.exit(1);
+  }
 }
 
 const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...selected], {
