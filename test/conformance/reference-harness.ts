@@ -10,9 +10,9 @@
  * `application/json` first and Portcullis validates that object (`{ kind: 'parsed' }`), as the
  * Express (express.json()) and Koa harnesses do.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readNodeStream, renderUnavailable, runResponseHooks, type BodySource, type Decision, type Firewall, type RenderedResponse, type ResponseView } from '@portcullis/core';
+import { listenOnLoopback } from './listen.js';
 import type { EchoBody, Harness, HarnessOptions, RunningApp } from './harness.js';
 
 /** The value the handler receives for a body Portcullis read, or undefined when there is none. */
@@ -134,25 +134,11 @@ async function handle(firewall: Firewall, options: HarnessOptions, req: Incoming
 export const referenceHarness: Harness = {
   name: 'reference (node:http)',
   async start(firewall: Firewall, options: HarnessOptions = {}): Promise<RunningApp> {
-    const server = createServer((req, res) => {
+    return listenOnLoopback((req, res) => {
       handle(firewall, options, req, res).catch(() => {
         if (!res.headersSent) writeRendered(res, renderUnavailable());
         else res.destroy();
       });
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
-    });
-    const { port } = server.address() as AddressInfo;
-    return {
-      url: `http://127.0.0.1:${port}`,
-      port,
-      close: () =>
-        new Promise<void>((resolve) => {
-          server.closeAllConnections();
-          server.close(() => resolve());
-        }),
-    };
   },
 };

@@ -119,7 +119,7 @@ async function plugin(fastify: FastifyInstance, options: PortcullisFastifyOption
   // stage then runs here, on the untouched stream, so that the firewall decides (it refuses a
   // malformed media type without reading the body). Finishing is idempotent: preValidation, if it
   // runs, gets the same decision.
-  fastify.addHook('preParsing', (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: Error | null, payload?: never) => void) => {
+  fastify.addHook('preParsing', (request: FastifyRequest, reply: FastifyReply, _payload: unknown, done: (error: Error | null, payload?: never) => void) => {
     const pending = pendings.get(request);
     const refusedByFastify = pending !== undefined && request.headers['content-type'] !== undefined && 'mediaType' in request && request.mediaType === undefined;
     if (!refusedByFastify) {

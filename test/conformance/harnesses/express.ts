@@ -4,13 +4,13 @@
  * The app: [express.json() when `frameworkBodyParser`] -> portcullis(firewall) -> one catch-all
  * handler (`app.use`, every method and path) that answers the EchoBody of the contract.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Decision, Firewall } from '@portcullis/core';
 import { portcullis } from '@portcullis/express';
 import express4 from 'express4';
 import express5 from 'express5';
 import type { EchoBody, Harness, HarnessOptions, RunningApp } from '../harness.js';
+import { listenOnLoopback } from '../listen.js';
 
 /** The part of Express the harness uses (the test workspace carries no Express typings). */
 interface ExpressRequest extends IncomingMessage {
@@ -63,25 +63,6 @@ const echo: Handler = (req, res) => {
   res.end(JSON.stringify(body));
 };
 
-async function listen(app: ExpressApp): Promise<RunningApp> {
-  const server = createServer(app);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        // Idle keep-alive sockets would otherwise hold close() open.
-        server.closeAllConnections();
-      }),
-  };
-}
-
 function expressHarness(name: string, express: ExpressModule): Harness {
   return {
     name,
@@ -90,7 +71,7 @@ function expressHarness(name: string, express: ExpressModule): Harness {
       if (options.frameworkBodyParser === true) app.use(express.json());
       app.use(portcullis(firewall));
       app.use(echo);
-      return listen(app);
+      return listenOnLoopback(app);
     },
   };
 }

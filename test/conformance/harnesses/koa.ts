@@ -4,13 +4,13 @@
  * The app: [a minimal JSON reader when `frameworkBodyParser`] -> portcullis(firewall) -> one
  * catch-all middleware (every method and path) that answers the EchoBody of the contract.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Decision, Firewall } from '@portcullis/core';
 import { portcullis } from '@portcullis/koa';
 import Koa2 from 'koa2';
 import Koa3 from 'koa3';
 import type { EchoBody, Harness, HarnessOptions, RunningApp } from '../harness.js';
+import { listenOnLoopback } from '../listen.js';
 
 /** The part of Koa the harness uses (the test workspace carries no Koa typings). */
 interface KoaContext {
@@ -92,25 +92,6 @@ const echo: Middleware = (ctx) => {
   ctx.body = JSON.stringify(body);
 };
 
-async function listen(app: KoaApp): Promise<RunningApp> {
-  const server = createServer(app.callback());
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        // Idle keep-alive sockets would otherwise hold close() open.
-        server.closeAllConnections();
-      }),
-  };
-}
-
 function koaHarness(name: string, Koa: KoaClass): Harness {
   return {
     name,
@@ -121,7 +102,7 @@ function koaHarness(name: string, Koa: KoaClass): Harness {
       if (options.frameworkBodyParser === true) app.use(jsonReader);
       app.use(portcullis(firewall));
       app.use(echo);
-      return listen(app);
+      return listenOnLoopback(app.callback());
     },
   };
 }

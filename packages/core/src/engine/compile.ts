@@ -175,7 +175,8 @@ export function compilePolicy(input: unknown): CompiledPolicy {
   const exposeDetails = readBoolean(p['exposeDetails'], 'exposeDetails', false);
 
   const limits = p['limits'] === undefined ? DEFAULT_LIMITS : readLimits(p['limits'], 'limits', DEFAULT_LIMITS, ['id', 'mode']);
-  const limitsOptions = p['limits'] === undefined ? {} : { id: (p['limits'] as Record<string, unknown>)['id'], mode: (p['limits'] as Record<string, unknown>)['mode'] };
+  // readLimits has checked the keys; the guard reads its `id` and `mode` from the same object.
+  const limitsOptions = p['limits'] === undefined ? {} : (p['limits'] as Record<string, unknown>);
   const b = p['body'] === undefined ? {} : readObject(p['body'], 'body', ['strictUtf8', 'rejectDuplicateKeys']);
   const bodyOptions: BodyOptions = {
     strictUtf8: readBoolean(b['strictUtf8'], 'body.strictUtf8', true),

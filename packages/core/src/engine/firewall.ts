@@ -495,7 +495,7 @@ class FirewallEngine implements Firewall {
     return {
       outcome: final?.outcome ?? (shadow === undefined ? 'allow' : 'deny'),
       enforced: final !== undefined || shadow === undefined,
-      mode: evaluation.inCanary === false ? 'monitor' : (evaluation.compiledRoute?.mode ?? policy.mode),
+      mode: evaluation.modeFor(undefined),
       inCanary: evaluation.inCanary,
       guard: final === undefined ? shadow?.guard : typeof final.guard === 'string' ? final.guard : final.guard.id,
       code: final?.code ?? shadow?.code,

@@ -1,4 +1,4 @@
-import type { Guard } from '../guard.js';
+import type { Guard, GuardOutcome } from '../guard.js';
 import { ALLOW } from '../guard.js';
 import { CidrList, parseCidr, parseIp } from '../net/ip.js';
 import { PolicyError } from '../errors.js';
@@ -41,15 +41,15 @@ export function compileIpFilter(options: unknown, path: PolicyPath, defaultId = 
   const deny = o['deny'] === undefined ? undefined : readCidrs(o['deny'], child(path, 'deny'));
   if (allow === undefined && deny === undefined) throw new PolicyError(path, 'expected at least one of "allow" or "deny"');
   const unknownClient = readEnum(o['unknownClient'], child(path, 'unknownClient'), ['deny', 'allow'], allow === undefined ? 'allow' : 'deny');
-  const verdictOf = (text: string): boolean => {
+  const verdictOf = (text: string): GuardOutcome => {
     const ip = parseIp(text);
-    if (ip === undefined) return unknownClient === 'allow';
-    if (deny !== undefined && deny.contains(ip)) return false;
-    return allow === undefined || allow.contains(ip);
+    if (ip === undefined) return unknownClient === 'allow' ? ALLOW : UNKNOWN;
+    if (deny !== undefined && deny.contains(ip)) return DENIED;
+    return allow === undefined || allow.contains(ip) ? ALLOW : DENIED;
   };
   // Verdicts by client address. Bounded: cleared when full, so many distinct addresses cost a
   // re-parse, never memory.
-  const verdicts = new Map<string, boolean>();
+  const verdicts = new Map<string, GuardOutcome>();
   return Object.freeze<Guard>({
     ...common,
     kind: 'ip-filter',
@@ -57,14 +57,13 @@ export function compileIpFilter(options: unknown, path: PolicyPath, defaultId = 
     evaluate(request) {
       const text = request.clientIp;
       if (text === undefined) return unknownClient === 'deny' ? UNKNOWN : ALLOW;
-      let allowed = verdicts.get(text);
-      if (allowed === undefined) {
-        allowed = verdictOf(text);
+      let verdict = verdicts.get(text);
+      if (verdict === undefined) {
+        verdict = verdictOf(text);
         if (verdicts.size >= VERDICT_CACHE_SIZE) verdicts.clear();
-        verdicts.set(text, allowed);
+        verdicts.set(text, verdict);
       }
-      if (allowed) return ALLOW;
-      return parseIp(text) === undefined ? UNKNOWN : DENIED;
+      return verdict;
     },
   });
 }

@@ -2,7 +2,7 @@ import type { Guard } from '../guard.js';
 import { ALLOW } from '../guard.js';
 import { countPairs } from '../request/query.js';
 import { child, readObject, readOptionalInteger, type PolicyPath } from '../policy/reader.js';
-import { COMMON_GUARD_KEYS, coreDeny, readCommonGuardOptions } from './common.js';
+import { coreDeny, readCommonGuardOptions } from './common.js';
 
 /** Size limits on a request. Every limit has a default; a limit set to a bad value is an error. */
 export interface RequestLimitsOptions {
@@ -100,4 +100,3 @@ export function compileRequestLimits(limits: ResolvedLimits, options: Record<str
   });
 }
 
-export const LIMITS_GUARD_KEYS = COMMON_GUARD_KEYS;
