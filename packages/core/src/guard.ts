@@ -86,7 +86,11 @@ export interface CompileContext {
   /** Path of this guard in the policy, e.g. `routes[1].guards[0]`, for error messages. */
   readonly path: PolicyPath;
   readonly store: Store;
-  /** Reports a configuration diagnostic once (e.g. a spoofable rate-limit key). */
+  /**
+   * Reports a diagnostic. At compile time (a spoofable rate-limit key) it is sent once, by
+   * `ready()`; kept and called later (a key endpoint that went down) it goes to telemetry at once,
+   * at most once a minute per code and guard.
+   */
   report(diagnostic: Diagnostic): void;
 }
 
@@ -118,10 +122,11 @@ export const GUARD_DEFINITION: unique symbol = Symbol.for('portcullis.guard-defi
 export interface GuardDefinition {
   readonly [GUARD_DEFINITION]: true;
   readonly kind: string;
-  compile(context: CompileContext): Guard;
+  /** One guard, or several in different phases (ids distinct), e.g. a signature and its body digest. */
+  compile(context: CompileContext): Guard | readonly Guard[];
 }
 
-export function defineGuard(kind: string, compile: (context: CompileContext) => Guard): GuardDefinition {
+export function defineGuard(kind: string, compile: (context: CompileContext) => Guard | readonly Guard[]): GuardDefinition {
   return Object.freeze({ [GUARD_DEFINITION]: true as const, kind, compile });
 }
 

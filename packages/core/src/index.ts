@@ -66,6 +66,16 @@ export {
 } from './policy/reader.js';
 export type { PolicyPath, IntegerBounds } from './policy/reader.js';
 export type { Identity } from './identity.js';
+export { readClaim, claimPathProblem } from './identity.js';
+export type {
+  AuthorizationRule,
+  AuthorizationPolicy,
+  AuthorizationCheck,
+  RequirementSet,
+  ClaimPredicate,
+  ClaimValue,
+  OwnershipRule,
+} from './guards/authorization.js';
 
 export type { FirewallRequest, RequestInit, TlsPeer } from './request/firewall-request.js';
 export type { RequestHeaders } from './request/headers.js';
@@ -86,7 +96,7 @@ export type { Telemetry, Diagnostic } from './telemetry/telemetry.js';
 export { noopTelemetry, combineTelemetry } from './telemetry/telemetry.js';
 export type { DecisionEvent, DecisionEventOptions, DiagnosticEvent, LoggerLike } from './telemetry/decision-events.js';
 
-export { parseIp, parseCidr, formatIp } from './net/ip.js';
+export { parseIp, parseCidr, formatIp, CidrList } from './net/ip.js';
 
 // Helpers for adapters on Node's http module (structural: core imports no Node module).
 export { tlsPeerReader } from './adapter-support/tls-peer.js';

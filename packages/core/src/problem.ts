@@ -36,6 +36,12 @@ export const DENY_CODES = Object.freeze({
   cors_header_denied: { status: 403, title: 'CORS header not allowed' },
   guard_unavailable: { status: 503, title: 'Service Unavailable' },
   access_denied: { status: 403, title: 'Forbidden' },
+  authentication_required: { status: 401, title: 'Authentication required' },
+  insufficient_scope: { status: 403, title: 'Insufficient scope' },
+  role_required: { status: 403, title: 'Forbidden' },
+  claim_mismatch: { status: 403, title: 'Forbidden' },
+  not_owner: { status: 403, title: 'Forbidden' },
+  route_not_covered: { status: 403, title: 'Forbidden' },
 } as const satisfies Record<string, { status: number; title: string }>);
 
 /** Codes defined by core. Guard packages may add their own codes (strings); core's are listed here. */

@@ -1,5 +1,6 @@
 import { PolicyError, FirewallError } from '../errors.js';
 import { GUARD_PHASES, isGuardDefinition, type CompileContext, type Guard, type Mode } from '../guard.js';
+import { compileAuthorization, readAuthorizationPolicy } from '../guards/authorization.js';
 import { compileCors } from '../guards/cors.js';
 import { compileIpFilter } from '../guards/ip-filter.js';
 import { compileMethodOverride } from '../guards/method-override.js';
@@ -33,11 +34,12 @@ import type { BodyOptions } from './request.js';
 const POLICY_KEYS = [
   'version', 'mode', 'canary', 'proxy', 'paths', 'requestId', 'exposeDetails', 'limits', 'body', 'ipFilter', 'cors',
   'securityHeaders', 'methodOverride', 'routes', 'unmatchedRoutes', 'guards', 'guardTimeoutMs', 'store', 'telemetry',
-  'events', 'clock', 'timings',
+  'events', 'clock', 'timings', 'authorization',
 ] as const;
-const ROUTE_KEYS = ['path', 'methods', 'id', 'mode', 'limits', 'ipFilter', 'cors', 'guards'] as const;
+const ROUTE_KEYS = ['path', 'methods', 'id', 'mode', 'limits', 'ipFilter', 'cors', 'guards', 'authorize'] as const;
 const METHOD = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const REQUEST_ID_HEADER = /^[a-z0-9-]+$/;
+const RUNTIME_DIAGNOSTIC_INTERVAL_MS = 60_000;
 
 /** A route with its guard chain, compiled once. */
 export interface CompiledRoute {
@@ -100,22 +102,28 @@ function sortByPhase(guards: Guard[]): Guard[] {
 }
 
 function compileGuardList(value: unknown, path: PolicyPath, context: Omit<CompileContext, 'path'>): Guard[] {
-  return readArray(value, path).map((definition, index) => {
+  return readArray(value, path).flatMap((definition, index) => {
     const guardPath = child(path, index);
     if (!isGuardDefinition(definition)) {
       throw new PolicyError(guardPath, `expected a guard made by a guard factory (e.g. jwt({...})), got ${describe(definition)}`);
     }
-    let guard: Guard;
+    let compiled: Guard | readonly Guard[];
     try {
-      guard = definition.compile({ ...context, path: guardPath });
+      compiled = definition.compile({ ...context, path: guardPath });
     } catch (error) {
       if (error instanceof FirewallError) throw error;
       throw new FirewallError('ERR_POLICY_INVALID', `guard "${definition.kind}" could not be compiled: ${(error as Error)?.message ?? String(error)}`, { path: guardPath, cause: error });
     }
-    if (!(GUARD_PHASES as readonly string[]).includes(guard.phase)) {
-      throw new PolicyError(guardPath, `guard "${definition.kind}" declares an unknown phase ${describe(guard.phase)}`);
+    // A definition may compile to guards in several phases (e.g. a signed request: the signature
+    // before the body is read, the body digest after).
+    const guards: readonly Guard[] = Array.isArray(compiled) ? compiled : [compiled as Guard];
+    if (guards.length === 0) throw new PolicyError(guardPath, `guard "${definition.kind}" compiled to no guard`);
+    for (const guard of guards) {
+      if (!(GUARD_PHASES as readonly string[]).includes(guard.phase)) {
+        throw new PolicyError(guardPath, `guard "${definition.kind}" declares an unknown phase ${describe(guard.phase)}`);
+      }
     }
-    return guard;
+    return guards;
   });
 }
 
@@ -204,13 +212,26 @@ export function compilePolicy(input: unknown): CompiledPolicy {
 
   const guardTimeoutMs = p['guardTimeoutMs'] === undefined ? 2_000 : readInteger(p['guardTimeoutMs'], 'guardTimeoutMs', { min: 1, max: 60_000 });
   const reported = new Set<string>();
+  // While compiling, diagnostics are collected and sent by ready(); a guard that reports later (a
+  // JWKS endpoint that went down) reaches telemetry at once, at most once a minute per code and guard.
+  let compiling = true;
+  const lastRuntimeReport = new Map<string, number>();
   const compileContext: Omit<CompileContext, 'path'> = {
     store,
     report(diagnostic) {
-      const key = `${diagnostic.code}:${diagnostic.path ?? ''}`;
-      if (reported.has(key)) return;
-      reported.add(key);
-      diagnostics.push(diagnostic);
+      const key = `${diagnostic.code}:${diagnostic.guard ?? ''}:${diagnostic.path ?? ''}`;
+      if (compiling) {
+        if (reported.has(key)) return;
+        reported.add(key);
+        diagnostics.push(diagnostic);
+        return;
+      }
+      const at = clock();
+      const last = lastRuntimeReport.get(key);
+      if (last !== undefined && at - last < RUNTIME_DIAGNOSTIC_INTERVAL_MS) return;
+      if (lastRuntimeReport.size > 1_000) lastRuntimeReport.clear();
+      lastRuntimeReport.set(key, at);
+      telemetry.onDiagnostic(diagnostic);
     },
   };
 
@@ -224,6 +245,7 @@ export function compilePolicy(input: unknown): CompiledPolicy {
   const globalLimitsGuard = compileRequestLimits(limits, limitsOptions, 'limits');
   const globalCors = p['cors'] === undefined ? undefined : compileCors(p['cors'], 'cors');
   const policyGuards = p['guards'] === undefined ? [] : compileGuardList(p['guards'], 'guards', compileContext);
+  const authorizationPolicy = readAuthorizationPolicy(p['authorization'], 'authorization', exposeDetails);
   const present = (guards: (Guard | undefined)[]): Guard[] => guards.filter((g): g is Guard => g !== undefined);
   const allGuards = new Set<Guard>(present([securityHeadersGuard, methodOverrideGuard, globalIpFilter, globalLimitsGuard, globalCors, ...policyGuards]));
   const limitsMode = globalLimitsGuard.mode;
@@ -261,6 +283,8 @@ export function compilePolicy(input: unknown): CompiledPolicy {
     const extra: Guard[] = [];
     if (r['ipFilter'] !== undefined) extra.push(compileIpFilter(r['ipFilter'], child(path, 'ipFilter'), 'route-ip-filter'));
     if (r['guards'] !== undefined) extra.push(...compileGuardList(r['guards'], child(path, 'guards'), compileContext));
+    const authorization = compileAuthorization(r['authorize'], child(path, 'authorize'), pattern, methods, authorizationPolicy);
+    if (authorization !== undefined) extra.push(authorization);
     const cors = r['cors'] === false ? undefined : r['cors'] === undefined ? globalCors : compileCors(r['cors'], child(path, 'cors'));
     const route = buildRoute(child(path, 'guards'), id, pattern, routeMode, routeLimits, limitsGuard, extra, cors);
     for (const guard of [...route.headerGuards, ...route.bodyGuards.slice(1)]) allGuards.add(guard);
@@ -299,7 +323,9 @@ export function compilePolicy(input: unknown): CompiledPolicy {
   }
 
   const denyUnmatched = readEnum(p['unmatchedRoutes'], 'unmatchedRoutes', ['allow', 'deny'], 'allow') === 'deny';
-  const unmatched = buildRoute('guards', '(unmatched)', '', undefined, limits, globalLimitsGuard, [], globalCors);
+  const unmatchedAuthorization = compileAuthorization(undefined, 'authorization', '', undefined, authorizationPolicy);
+  const unmatched = buildRoute('guards', '(unmatched)', '', undefined, limits, globalLimitsGuard, unmatchedAuthorization === undefined ? [] : [unmatchedAuthorization], globalCors);
+  compiling = false;
 
   return {
     version,

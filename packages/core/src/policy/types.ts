@@ -1,4 +1,5 @@
 import type { GuardDefinition, Mode } from '../guard.js';
+import type { AuthorizationPolicy, AuthorizationRule } from '../guards/authorization.js';
 import type { CorsOptions } from '../guards/cors.js';
 import type { IpFilterOptions } from '../guards/ip-filter.js';
 import type { RequestLimitsOptions } from '../guards/request-limits.js';
@@ -62,6 +63,11 @@ export interface RoutePolicy {
   readonly cors?: CorsOptions | false;
   /** Guards for this route only, after the policy's guards. */
   readonly guards?: readonly GuardDefinition[];
+  /**
+   * Who may call this route, on the identity the identity guards established. Several rules (each
+   * optionally for some `methods`) must all hold. See docs/authorization.md.
+   */
+  readonly authorize?: AuthorizationRule | readonly AuthorizationRule[];
 }
 
 /** A whole policy. Plain data plus guard definitions; validated by `createFirewall`. */
@@ -90,6 +96,8 @@ export interface Policy {
   readonly unmatchedRoutes?: 'allow' | 'deny';
   /** Guards for every request, in order within their phase. */
   readonly guards?: readonly GuardDefinition[];
+  /** Authorization settings: deny by default (`uncovered: 'deny'`), the 401 challenge. */
+  readonly authorization?: AuthorizationPolicy;
   /** Default bound on an asynchronous guard's evaluation. Default 2,000 ms. */
   readonly guardTimeoutMs?: number;
   /** Shared state for rate limits, nonces, bans. Default: a bounded MemoryStore. */

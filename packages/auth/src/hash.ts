@@ -1,0 +1,26 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+
+/**
+ * Hashing and comparison primitives. node:crypto is synchronous and fast (a SHA-256 of a 1 KB
+ * token is about a microsecond); WebCrypto's digest is asynchronous and costs a promise and a
+ * thread-pool hop per call, which is most of a cached decision's budget (ADR 0007).
+ */
+
+export function sha256(data: string | Uint8Array): Buffer {
+  return createHash('sha256').update(data).digest();
+}
+
+/** Cache keys and key ids for secrets: base64url of SHA-256 (43 characters). */
+export function sha256Key(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('base64url');
+}
+
+export function hmac(algorithm: 'sha256' | 'sha512', secret: Uint8Array | string, data: string | Uint8Array): Buffer {
+  return createHmac(algorithm, secret).update(data).digest();
+}
+
+/** Constant-time equality of two byte strings; unequal lengths are unequal (length is not secret). */
+export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  return timingSafeEqual(a, b);
+}
