@@ -4,3 +4,10 @@ export { AUTH_DENY_CODES } from './codes.js';
 export type { AuthDenyCode } from './codes.js';
 export type { TokenLocation } from './credentials.js';
 export type { IdentityMappingOptions } from './identity-mapping.js';
+
+export { jwt } from './jwt/jwt-guard.js';
+export type { JwtFailureReason } from './jwt/jwt-guard.js';
+export type { JwtOptions, JwtSecret, JwtPublicKey, JwksUriOptions } from './jwt/options.js';
+export { JWT_ALGORITHMS } from './jwt/algorithms.js';
+export type { JwtAlgorithm } from './jwt/algorithms.js';
+export { JwksUnavailableError } from './jwt/remote-jwks.js';

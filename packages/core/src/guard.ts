@@ -42,6 +42,11 @@ export interface DenyOutcome {
    * intact (e.g. a chunked body that passed the byte cap and was partly consumed).
    */
   readonly evenInMonitor?: boolean;
+  /**
+   * Facts for telemetry and the Decision, never for the client: e.g. the precise reason behind a
+   * deliberately coarse code (`{ 'auth.reason': 'signature' }` behind `token_invalid`).
+   */
+  readonly annotations?: Readonly<Record<string, string | number | boolean>>;
   /** Problem members that may be revealed (only when the guard's exposeDetails allows it). */
   readonly extensions?: Readonly<Record<string, string | number | boolean | readonly string[]>>;
 }

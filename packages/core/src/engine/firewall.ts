@@ -439,8 +439,10 @@ class FirewallEngine implements Firewall {
       status: outcome.status,
       ...(durationMs === undefined ? {} : { durationMs }),
     });
-    if (outcome.outcome === 'deny') this.#applyDeny(evaluation, guard, mode, outcome);
-    else if (mode === 'enforce') {
+    if (outcome.outcome === 'deny') {
+      if (outcome.annotations !== undefined) evaluation.annotations = { ...evaluation.annotations, ...outcome.annotations };
+      this.#applyDeny(evaluation, guard, mode, outcome);
+    } else if (mode === 'enforce') {
       evaluation.final = {
         guard,
         outcome: 'respond',
