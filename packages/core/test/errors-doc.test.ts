@@ -53,6 +53,9 @@ const sourceText = packageSources.map((file) => readFileSync(file, 'utf8')).join
 const diagnosticCodes = new Set([...sourceText.matchAll(/['"`](PC_[A-Z0-9_]+)['"`]/g)].map((m) => m[1] as string));
 // Deny codes that guard packages define themselves (`code: 'token_expired'`), besides core's table.
 const packageDenyCodes = new Set([...sourceText.matchAll(/\bcode:\s*'([a-z][a-z0-9_]*)'/g)].map((m) => m[1] as string));
+// Deny-code tables of guard packages (`token_invalid: { status: 401, title: ... }`), with their status.
+const packageDenyStatus = new Map([...sourceText.matchAll(/^\s+([a-z][a-z0-9_]*): \{ status: (\d{3}), title: /gm)].map((m) => [m[1] as string, m[2] as string]));
+for (const code of packageDenyStatus.keys()) packageDenyCodes.add(code);
 
 const rows = tableRows(doc);
 const documented = new Set(rows.map((r) => r.code));
@@ -95,6 +98,15 @@ describe('docs/errors.md', () => {
       const known = (DENY_CODES as Record<string, { status: number }>)[row.code];
       if (known === undefined) continue;
       assert.equal(row.cells[1], String(known.status), `${row.code} (line ${row.line})`);
+    }
+  });
+
+  it('documents every deny code of a guard package, with its status', () => {
+    assert.ok(packageDenyStatus.size >= 1, 'deny-code tables were found in the package sources');
+    for (const [code, status] of packageDenyStatus) {
+      const row = rows.find((r) => r.code === code);
+      assert.ok(row !== undefined, `add to docs/errors.md: ${code}`);
+      assert.equal(row.cells[1], status, `${code} (line ${row.line})`);
     }
   });
 });

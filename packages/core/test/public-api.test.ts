@@ -11,6 +11,7 @@ it('exposes exactly the public runtime API', () => {
   assert.deepEqual(Object.keys(core).sort(), [
     'ALLOW',
     'COMMON_GUARD_KEYS',
+    'CidrList',
     'DEFAULT_LIMITS',
     'DENY_CODES',
     'FIREWALL_ERROR_CODES',
@@ -23,6 +24,7 @@ it('exposes exactly the public runtime API', () => {
     'PolicyError',
     'beforeWriteHead',
     'childPath',
+    'claimPathProblem',
     'combineTelemetry',
     'createFirewall',
     'defineGuard',
@@ -39,6 +41,7 @@ it('exposes exactly the public runtime API', () => {
     'problemTypeFor',
     'readArray',
     'readBoolean',
+    'readClaim',
     'readCommonGuardOptions',
     'readEnum',
     'readFunction',
