@@ -13,7 +13,24 @@
  *    Portcullis (Express: express.json(); Koa: a minimal JSON reader in the harness; Fastify: its
  *    built-in parser is always there; Hono: not applicable -> the harness throws `NotApplicable`).
  */
-import type { Firewall } from '@portcullis/core';
+import type { Decision, Firewall } from '@portcullis/core';
+
+/** The decision as the handler sees it. */
+export interface EchoedDecision {
+  readonly outcome: string;
+  readonly guard: string | null;
+  readonly code: string | null;
+  readonly route: string | null;
+}
+
+/** The identity as the handler sees it (the parts a handler typically reads; never the claims). */
+export interface EchoedIdentity {
+  readonly method: string;
+  readonly subject: string | null;
+  readonly clientId: string | null;
+  readonly scopes: readonly string[];
+  readonly roles: readonly string[];
+}
 
 export interface EchoBody {
   readonly handled: true;
@@ -23,7 +40,22 @@ export interface EchoBody {
   /** Whether the body the handler received is the very object Portcullis validated. */
   readonly sameBodyAsValidated: boolean;
   /** The decision as the handler sees it through the framework's typed request state. */
-  readonly decision: { readonly outcome: string; readonly guard: string | null; readonly code: string | null; readonly route: string | null } | null;
+  readonly decision: EchoedDecision | null;
+  /** The identity the identity guards established, as the handler sees it. */
+  readonly identity: EchoedIdentity | null;
+}
+
+/** The decision and identity parts of an EchoBody; every harness builds them the same way. */
+export function echoDecisionOf(decision: Decision | null | undefined): Pick<EchoBody, 'decision' | 'identity'> {
+  if (decision === undefined || decision === null) return { decision: null, identity: null };
+  const identity = decision.identity;
+  return {
+    decision: { outcome: decision.outcome, guard: decision.guard ?? null, code: decision.code ?? null, route: decision.route?.id ?? null },
+    identity:
+      identity === undefined
+        ? null
+        : { method: identity.method, subject: identity.subject ?? null, clientId: identity.clientId ?? null, scopes: identity.scopes, roles: identity.roles },
+  };
 }
 
 export interface HarnessOptions {

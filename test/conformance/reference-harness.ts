@@ -13,7 +13,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readNodeStream, renderUnavailable, runResponseHooks, type BodySource, type Decision, type Firewall, type RenderedResponse, type ResponseView } from '@portcullis/core';
 import { listenOnLoopback } from './listen.js';
-import type { EchoBody, Harness, HarnessOptions, RunningApp } from './harness.js';
+import { echoDecisionOf, type EchoBody, type Harness, type HarnessOptions, type RunningApp } from './harness.js';
 
 /** The value the handler receives for a body Portcullis read, or undefined when there is none. */
 function validatedValue(decision: Decision): unknown {
@@ -37,10 +37,7 @@ function echoBodyOf(method: string, received: unknown, validated: unknown, decis
     method,
     body: received ?? null,
     sameBodyAsValidated: received !== undefined && received === validated,
-    decision:
-      decision === undefined
-        ? null
-        : { outcome: decision.outcome, guard: decision.guard ?? null, code: decision.code ?? null, route: decision.route?.id ?? null },
+    ...echoDecisionOf(decision),
   };
 }
 

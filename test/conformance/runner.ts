@@ -6,6 +6,7 @@
  * Adding an adapter (or a framework major) = adding its harnesses to HARNESSES.
  */
 import assert from 'node:assert/strict';
+import { AUTH_DENY_CODES } from '@portcullis/auth';
 import { DENY_CODES, type Firewall } from '@portcullis/core';
 import { NotApplicable, type EchoBody, type Harness, type HarnessOptions, type RunningApp } from './harness.js';
 import { expressHarnesses } from './harnesses/express.js';
@@ -209,6 +210,7 @@ export function checkAnswer(scenario: Scenario, n: number, response: RawResponse
     if (e.echo !== undefined && 'body' in e.echo) assert.deepEqual(echo.body, e.echo.body, `EchoBody.body${context}`);
     if (e.echo?.sameBodyAsValidated !== undefined) assert.equal(echo.sameBodyAsValidated, e.echo.sameBodyAsValidated, `EchoBody.sameBodyAsValidated${context}`);
     assert.deepEqual(echo.decision, e.echo?.decision ?? ALLOWED, `EchoBody.decision${context}`);
+    assert.deepEqual(echo.identity, e.echo?.identity ?? null, `EchoBody.identity${context}`);
   }
 
   const id = requestIdExpectation(scenario, n);
@@ -230,7 +232,7 @@ export function checkAnswer(scenario: Scenario, n: number, response: RawResponse
     if (isHead || e.emptyBody === true) {
       assert.equal(response.body.length, 0, `a HEAD denial has no body${context}`);
     } else {
-      const known = (DENY_CODES as Record<string, { title: string } | undefined>)[e.problem];
+      const known = (DENY_CODES as Record<string, { title: string } | undefined>)[e.problem] ?? (AUTH_DENY_CODES as Record<string, { title: string } | undefined>)[e.problem];
       assert.ok(known !== undefined, `scenario uses an unknown deny code ${e.problem}`);
       const expected = JSON.stringify({ type: PROBLEM_TYPE_PREFIX + e.problem, title: known.title, status: e.status, code: e.problem, requestId: answeredId });
       assert.equal(response.body.toString('utf8'), expected, `problem+json body${context}`);

@@ -5,7 +5,7 @@
  */
 import { createFirewall, type Firewall, type Policy } from '@portcullis/core';
 import type { Header } from '../support/raw-http.js';
-import type { HarnessOptions } from './harness.js';
+import type { EchoedIdentity, HarnessOptions } from './harness.js';
 
 /** A named policy. `create` builds a fresh firewall each time (one per adapter). */
 export interface PolicyCase {
@@ -81,6 +81,8 @@ export interface Expectation {
     readonly body?: unknown;
     readonly sameBodyAsValidated?: boolean;
     readonly decision?: EchoDecision;
+    /** The identity the handler must see; default none. */
+    readonly identity?: EchoedIdentity;
   };
   /** Text that must not appear anywhere in the answer (status line, headers, body). */
   readonly mustNotContain?: readonly string[];

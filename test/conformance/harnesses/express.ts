@@ -9,7 +9,7 @@ import type { Decision, Firewall } from '@portcullis/core';
 import { portcullis } from '@portcullis/express';
 import express4 from 'express4';
 import express5 from 'express5';
-import type { EchoBody, Harness, HarnessOptions, RunningApp } from '../harness.js';
+import { echoDecisionOf, type EchoBody, type Harness, type HarnessOptions, type RunningApp } from '../harness.js';
 import { listenOnLoopback } from '../listen.js';
 
 /** The part of Express the harness uses (the test workspace carries no Express typings). */
@@ -51,10 +51,7 @@ const echo: Handler = (req, res) => {
     method: req.method ?? '',
     body: req.body ?? null,
     sameBodyAsValidated: validated !== undefined && req.body === validated,
-    decision:
-      decision === undefined
-        ? null
-        : { outcome: decision.outcome, guard: decision.guard ?? null, code: decision.code ?? null, route: decision.route?.id ?? null },
+    ...echoDecisionOf(decision),
   };
   res.statusCode = 200;
   res.setHeader('content-type', 'application/json');

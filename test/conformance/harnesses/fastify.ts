@@ -10,7 +10,7 @@ import type { Decision, Firewall } from '@portcullis/core';
 import { portcullis, portcullisFrameworkErrors } from '@portcullis/fastify';
 import fastify4 from 'fastify4';
 import fastify5 from 'fastify5';
-import type { EchoBody, Harness, HarnessOptions, RunningApp } from '../harness.js';
+import { echoDecisionOf, type EchoBody, type Harness, type HarnessOptions, type RunningApp } from '../harness.js';
 
 /** The part of Fastify the harness uses, common to both majors. */
 interface FastifyRequestLike {
@@ -56,10 +56,7 @@ async function echo(request: FastifyRequestLike, reply: FastifyReplyLike): Promi
     method: request.method,
     body: request.body ?? null,
     sameBodyAsValidated: validated !== undefined && request.body === validated,
-    decision:
-      decision === null
-        ? null
-        : { outcome: decision.outcome, guard: decision.guard ?? null, code: decision.code ?? null, route: decision.route?.id ?? null },
+    ...echoDecisionOf(decision),
   };
   reply.code(200).header('content-type', 'application/json').header('x-app', 'original').header('x-powered-by', 'conformance');
   return reply.send(JSON.stringify(body));

@@ -11,7 +11,7 @@ import type { Decision, Firewall } from '@portcullis/core';
 import { portcullis } from '@portcullis/hono';
 import { serve } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
-import { NotApplicable, type EchoBody, type Harness, type HarnessOptions, type RunningApp } from '../harness.js';
+import { NotApplicable, echoDecisionOf, type EchoBody, type Harness, type HarnessOptions, type RunningApp } from '../harness.js';
 
 /** What the handler receives, read through HonoRequest as an application would. */
 async function receivedBody(c: Context, decision: Decision): Promise<unknown> {
@@ -42,10 +42,7 @@ async function echo(c: Context): Promise<Response> {
     method: c.req.method,
     body: received ?? null,
     sameBodyAsValidated: validated !== undefined && received === validated,
-    decision:
-      decision === undefined
-        ? null
-        : { outcome: decision.outcome, guard: decision.guard ?? null, code: decision.code ?? null, route: decision.route?.id ?? null },
+    ...echoDecisionOf(decision),
   };
   return c.body(JSON.stringify(body), 200, { 'content-type': 'application/json', 'x-app': 'original', 'x-powered-by': 'conformance' });
 }

@@ -9,7 +9,7 @@ import type { Decision, Firewall } from '@portcullis/core';
 import { portcullis } from '@portcullis/koa';
 import Koa2 from 'koa2';
 import Koa3 from 'koa3';
-import type { EchoBody, Harness, HarnessOptions, RunningApp } from '../harness.js';
+import { echoDecisionOf, type EchoBody, type Harness, type HarnessOptions, type RunningApp } from '../harness.js';
 import { listenOnLoopback } from '../listen.js';
 
 /** The part of Koa the harness uses (the test workspace carries no Koa typings). */
@@ -79,10 +79,7 @@ const echo: Middleware = (ctx) => {
     method: ctx.method,
     body: received ?? null,
     sameBodyAsValidated: validated !== undefined && received === validated,
-    decision:
-      decision === undefined
-        ? null
-        : { outcome: decision.outcome, guard: decision.guard ?? null, code: decision.code ?? null, route: decision.route?.id ?? null },
+    ...echoDecisionOf(decision),
   };
   ctx.status = 200;
   // Set before the body, so that Koa keeps this content type.

@@ -1,5 +1,6 @@
 /** Every conformance scenario, grouped by concern. Names are unique; order is stable. */
 import type { Scenario } from '../scenario.js';
+import { authScenarios } from './auth.js';
 import { bodyScenarios } from './bodies.js';
 import { corsScenarios } from './cors.js';
 import { ipFilterScenarios } from './ip-filter.js';
@@ -22,6 +23,7 @@ export const SCENARIOS: readonly Scenario[] = [
   ...bodyScenarios,
   ...modeScenarios,
   ...problemScenarios,
+  ...authScenarios,
 ];
 
 const seen = new Set<string>();

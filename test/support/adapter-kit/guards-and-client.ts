@@ -1,6 +1,6 @@
 /** Test helpers: a raw HTTP client on loopback and small guards made with core's defineGuard. */
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { ALLOW, defineGuard, type GuardDefinition, type GuardOutcome, type FirewallRequest } from '@portcullis/core';
+import { ALLOW, defineGuard, type GuardContext, type GuardDefinition, type GuardOutcome, type FirewallRequest } from '@portcullis/core';
 
 export interface HttpResult {
   readonly status: number;
@@ -79,7 +79,7 @@ export function nestedJson(depth: number): string {
   return '['.repeat(depth) + ']'.repeat(depth);
 }
 
-function guard(kind: string, evaluate: (request: FirewallRequest, context: Parameters<ReturnType<GuardDefinition['compile']>['evaluate']>[1]) => GuardOutcome): GuardDefinition {
+function guard(kind: string, evaluate: (request: FirewallRequest, context: GuardContext) => GuardOutcome): GuardDefinition {
   return defineGuard(kind, () =>
     Object.freeze({ id: kind, kind, phase: 'request' as const, mode: undefined, onError: 'deny' as const, timeoutMs: undefined, evaluate }),
   );
