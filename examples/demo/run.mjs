@@ -1,10 +1,11 @@
 // Starts an Express service protected by Portcullis (default in-memory store), sends it good and
 // bad requests over real HTTP on loopback, and prints one line per request.
+import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import express from 'express';
 import { createFirewall } from '@portcullis/core';
 import { portcullis } from '@portcullis/express';
-import { demoPolicy } from './policy.mjs';
+import { DEMO_AUDIENCE, DEMO_ISSUER, DEMO_SECRET, demoPolicy } from './policy.mjs';
 
 const decisions = new Map();
 const firewall = createFirewall({
@@ -21,6 +22,7 @@ app.get('/orders', (_req, res) => res.json([{ id: '1', item: 'book' }]));
 app.post('/orders', (req, res) => res.status(201).json({ id: '2', ...req.body }));
 app.get('/orders/:id', (req, res) => res.json({ id: req.params.id, item: 'book' }));
 app.delete('/orders/:id', (_req, res) => res.status(204).end());
+app.get('/users/:userId/orders', (req, res) => res.json({ user: req.portcullis?.identity?.subject, orders: [] }));
 app.all('/beta/*rest', (_req, res) => res.json({ beta: true }));
 
 const server = app.listen(0, '127.0.0.1');
@@ -44,24 +46,45 @@ function send({ method, target, headers = {}, body }) {
   });
 }
 
+/**
+ * Signs an HS256 token the way the demo's identity provider would (a real client gets its token
+ * from the provider; a real service verifies the provider's keys).
+ */
+function token(claims, header = { alg: 'HS256', typ: 'JWT' }) {
+  const now = Math.floor(Date.now() / 1000);
+  const encode = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const input = `${encode(header)}.${encode({ iss: DEMO_ISSUER, aud: DEMO_AUDIENCE, iat: now, exp: now + 300, ...claims })}`;
+  return `${input}.${createHmac('sha256', DEMO_SECRET).update(input).digest('base64url')}`;
+}
+const bearer = (claims, header) => ({ authorization: `Bearer ${token(claims, header)}` });
+const alice = bearer({ sub: 'alice', scope: 'orders:read orders:write' });
+const aliceReadOnly = bearer({ sub: 'alice', scope: 'orders:read' });
+
 const json = { 'content-type': 'application/json' };
+const writer = { ...json, ...alice };
 const requests = [
   { note: 'health check', method: 'GET', target: '/health' },
   { note: 'list orders', method: 'GET', target: '/orders' },
-  { note: 'create an order', method: 'POST', target: '/orders', headers: json, body: JSON.stringify({ item: 'pen', qty: 2 }) },
+  { note: 'create an order (token with orders:write)', method: 'POST', target: '/orders', headers: writer, body: JSON.stringify({ item: 'pen', qty: 2 }) },
+  { note: 'create an order without a token', method: 'POST', target: '/orders', headers: json, body: '{}' },
+  { note: 'token without the orders:write scope', method: 'POST', target: '/orders', headers: { ...json, ...aliceReadOnly }, body: '{}' },
+  { note: 'her own orders', method: 'GET', target: '/users/alice/orders', headers: alice },
+  { note: "another user's orders (BOLA)", method: 'GET', target: '/users/bob/orders', headers: alice },
+  { note: 'expired token', method: 'GET', target: '/users/alice/orders', headers: bearer({ sub: 'alice', exp: 1 }) },
+  { note: 'alg "none" token', method: 'GET', target: '/users/alice/orders', headers: { authorization: `Bearer ${token({ sub: 'alice' }, { alg: 'none' }).split('.').slice(0, 2).join('.')}.` } },
   { note: 'method not allowed', method: 'PUT', target: '/orders' },
   { note: 'unknown route', method: 'GET', target: '/admin' },
   { note: 'dot-segment traversal', method: 'GET', target: '/orders/%2e%2e/admin' },
   { note: 'encoded slash', method: 'GET', target: '/orders/1%2F..%2Fadmin' },
-  { note: 'prototype pollution', method: 'POST', target: '/orders', headers: json, body: '{"item":"x","__proto__":{"admin":true}}' },
-  { note: 'malformed JSON', method: 'POST', target: '/orders', headers: json, body: '{"item":' },
-  { note: 'JSON nested too deep', method: 'POST', target: '/orders', headers: json, body: '['.repeat(20) + ']'.repeat(20) },
-  { note: 'body over 4 KiB', method: 'POST', target: '/orders', headers: json, body: JSON.stringify({ item: 'x'.repeat(5_000) }) },
-  { note: 'method override header', method: 'POST', target: '/orders', headers: { ...json, 'x-http-method-override': 'DELETE' }, body: '{}' },
+  { note: 'prototype pollution', method: 'POST', target: '/orders', headers: writer, body: '{"item":"x","__proto__":{"admin":true}}' },
+  { note: 'malformed JSON', method: 'POST', target: '/orders', headers: writer, body: '{"item":' },
+  { note: 'JSON nested too deep', method: 'POST', target: '/orders', headers: writer, body: '['.repeat(20) + ']'.repeat(20) },
+  { note: 'body over 4 KiB', method: 'POST', target: '/orders', headers: writer, body: JSON.stringify({ item: 'x'.repeat(5_000) }) },
+  { note: 'method override header', method: 'POST', target: '/orders', headers: { ...writer, 'x-http-method-override': 'DELETE' }, body: '{}' },
   { note: 'CORS preflight, allowed origin', method: 'OPTIONS', target: '/orders', headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST' } },
   { note: 'CORS preflight, unknown origin', method: 'OPTIONS', target: '/orders', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } },
   { note: 'monitor-mode route, oversized', method: 'POST', target: '/beta/x', headers: json, body: JSON.stringify({ pad: 'x'.repeat(100) }) },
-  { note: 'chunked body over 4 KiB', method: 'POST', target: '/orders', headers: { ...json, 'transfer-encoding': 'chunked' }, body: JSON.stringify({ item: 'x'.repeat(5_000) }) },
+  { note: 'chunked body over 4 KiB', method: 'POST', target: '/orders', headers: { ...writer, 'transfer-encoding': 'chunked' }, body: JSON.stringify({ item: 'x'.repeat(5_000) }) },
 ];
 
 console.log('Portcullis demo — Express on http://127.0.0.1:%d, policy %s\n', port, firewall.policyVersion);

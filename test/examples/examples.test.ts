@@ -90,5 +90,9 @@ describe('examples/demo', () => {
     assert.match(output, /^blocked\s+400\s+json_forbidden_key\s+body\s/m);
     assert.match(output, /^answered\s+204\s.*cors/m);
     assert.match(output, /^allowed \(monitor\)\s+200\s+body_too_large/m);
+    assert.match(output, /^allowed\s+201\s.*POST \/orders\s+\(create an order \(token/m);
+    assert.match(output, /^blocked\s+403\s+not_owner\s+authorization\s+GET \/users\/bob\/orders/m);
+    assert.match(output, /^blocked\s+403\s+insufficient_scope\s+authorization\s/m);
+    assert.match(output, /^blocked\s+401\s+token_invalid\s+jwt\s/m);
   });
 });

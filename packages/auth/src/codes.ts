@@ -22,8 +22,18 @@ export const AUTH_DENY_CODES = Object.freeze({
 
 export type AuthDenyCode = keyof typeof AUTH_DENY_CODES;
 
-/** A frozen deny outcome for an auth code, built once and reused. */
-export function authDeny(code: AuthDenyCode, headers?: ReadonlyArray<readonly [string, string]>): DenyOutcome {
+/**
+ * A frozen deny outcome for an auth code, built once and reused. `reason` becomes the `auth.reason`
+ * annotation: telemetry and the Decision see it, the client does not.
+ */
+export function authDeny(code: AuthDenyCode, headers?: ReadonlyArray<readonly [string, string]>, reason?: string): DenyOutcome {
   const known = AUTH_DENY_CODES[code];
-  return Object.freeze({ outcome: 'deny' as const, status: known.status, title: known.title, code, ...(headers === undefined ? {} : { headers }) });
+  return Object.freeze({
+    outcome: 'deny' as const,
+    status: known.status,
+    title: known.title,
+    code,
+    ...(headers === undefined ? {} : { headers }),
+    ...(reason === undefined ? {} : { annotations: Object.freeze({ 'auth.reason': reason }) }),
+  });
 }

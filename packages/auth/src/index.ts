@@ -11,3 +11,9 @@ export type { JwtOptions, JwtSecret, JwtPublicKey, JwksUriOptions } from './jwt/
 export { JWT_ALGORITHMS } from './jwt/algorithms.js';
 export type { JwtAlgorithm } from './jwt/algorithms.js';
 export { JwksUnavailableError } from './jwt/remote-jwks.js';
+
+export { introspection } from './introspection/introspection-guard.js';
+export type { IntrospectionFailureReason } from './introspection/introspection-guard.js';
+export type { IntrospectionOptions, IntrospectionCacheOptions, IntrospectionBreakerOptions, IntrospectionFetch } from './introspection/options.js';
+export { IntrospectionError } from './introspection/endpoint.js';
+export type { IntrospectionErrorReason } from './introspection/endpoint.js';

@@ -1,7 +1,7 @@
 import { errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyOptions } from 'jose';
-import { ALLOW, defineGuard, type AllowOutcome, type DenyOutcome, type Guard, type GuardDefinition, type GuardOutcome } from '@portcullis/core';
+import { ALLOW, defineGuard, type AllowOutcome, type Guard, type GuardDefinition, type GuardOutcome } from '@portcullis/core';
 import { BoundedCache } from '../bounded-cache.js';
-import { AUTH_DENY_CODES, type AuthDenyCode } from '../codes.js';
+import { bearerRefusals } from '../bearer-refusals.js';
 import { readBearerCredential } from '../credentials.js';
 import { sha256Key } from '../hash.js';
 import { importKeys, selectKeys, type Candidates, type VerificationKey } from './key-set.js';
@@ -26,10 +26,6 @@ interface VerifiedToken {
 /** Tokens without `exp` (when the policy does not require it) are re-verified at least this often. */
 const NO_EXP_CACHE_MS = 60_000;
 
-function quoted(realm: string | undefined): string {
-  return realm === undefined ? '' : ` realm="${realm}"`;
-}
-
 /**
  * Bearer-token authentication with JSON Web Tokens (RFC 7519), verified by jose (WebCrypto).
  *
@@ -46,19 +42,7 @@ export function jwt(options: JwtOptions): GuardDefinition {
     const toleranceMs = o.clockToleranceSeconds * 1_000;
     const cache = o.cacheEntries > 0 ? new BoundedCache<VerifiedToken>(o.cacheEntries) : undefined;
 
-    const challenge = `Bearer${quoted(o.realm)}`;
-    const missing = deny('credentials_missing', [['www-authenticate', challenge]]);
-    const ambiguous = deny('credentials_ambiguous', [['www-authenticate', `Bearer${quoted(o.realm)}${o.realm === undefined ? '' : ','} error="invalid_request"`]]);
-    const invalidChallenge: [string, string] = ['www-authenticate', `Bearer${quoted(o.realm)}${o.realm === undefined ? '' : ','} error="invalid_token"`];
-    const refusals = new Map<JwtFailureReason, DenyOutcome>();
-    const refuse = (reason: JwtFailureReason): DenyOutcome => {
-      let outcome = refusals.get(reason);
-      if (outcome === undefined) {
-        outcome = deny(reason === 'expired' ? 'token_expired' : 'token_invalid', [invalidChallenge], reason);
-        refusals.set(reason, outcome);
-      }
-      return outcome;
-    };
+    const { missing, ambiguous, refuse } = bearerRefusals<JwtFailureReason>(o.realm);
 
     let remote: RemoteJwks | undefined;
     let staticKeys: VerificationKey[] | undefined;
@@ -163,18 +147,6 @@ export function jwt(options: JwtOptions): GuardDefinition {
         cache?.clear();
       },
     });
-  });
-}
-
-function deny(code: AuthDenyCode, headers: ReadonlyArray<readonly [string, string]>, reason?: JwtFailureReason): DenyOutcome {
-  const known = AUTH_DENY_CODES[code];
-  return Object.freeze({
-    outcome: 'deny' as const,
-    status: known.status,
-    code,
-    title: known.title,
-    headers,
-    ...(reason === undefined ? {} : { annotations: Object.freeze({ 'auth.reason': reason }) }),
   });
 }
 
