@@ -96,6 +96,20 @@ describe('decision events', () => {
     assert.ok(!JSON.stringify(event).includes('alice'));
   });
 
+  it('carries the annotations of a denial (the precise reason behind a coarse code)', async () => {
+    const refuse = testGuard({
+      id: 'auth',
+      phase: 'identity',
+      evaluate: () => ({ outcome: 'deny', status: 401, code: 'token_invalid', title: 'Invalid token', annotations: { 'auth.reason': 'signature' } }),
+    });
+    const events = await collect({}, { guards: [refuse] }, [{}]);
+    const event = events.filter(isDecisionEvent)[0]!;
+    assert.equal(event.code, 'token_invalid');
+    assert.deepEqual(event.annotations, { 'auth.reason': 'signature' });
+    const quiet = await collect({ include: 'all' }, { guards: [testGuard({ id: 'noop', evaluate: () => ALLOW })] }, [{}]);
+    assert.equal(quiet.filter(isDecisionEvent)[0]!.annotations, undefined, 'no annotations, no field');
+  });
+
   it('writes to a pino-like logger: warn for enforced denials, info otherwise, error for error diagnostics', async () => {
     const lines: { level: string; object: object; message: string | undefined }[] = [];
     const logger: LoggerLike = {

@@ -34,6 +34,8 @@ export const PORTCULLIS_SPANS = Object.freeze({
 } as const);
 
 const A = PORTCULLIS_ATTRIBUTES;
+/** Span attributes for guard annotations: `portcullis.annotation.auth.reason`. */
+const ANNOTATION_PREFIX = 'portcullis.annotation.';
 
 /** Attributes of the decision span (and of the active span, when asked). Per request: may carry the request id. */
 export function decisionSpanAttributes(decision: Decision): Attributes {
@@ -52,6 +54,8 @@ export function decisionSpanAttributes(decision: Decision): Attributes {
   if (decision.inCanary !== undefined) attributes[A.inCanary] = decision.inCanary;
   // How the caller authenticated, never who they are (no subject, client id or claims).
   if (decision.identity !== undefined) attributes[A.authMethod] = decision.identity.method;
+  // Guards' annotations (`auth.reason`, `graphql.cost`): fixed strings and numbers by contract.
+  for (const [key, value] of Object.entries(decision.annotations)) attributes[`${ANNOTATION_PREFIX}${key}`] = value;
   return attributes;
 }
 

@@ -4,7 +4,7 @@ import { SpanKind, SpanStatusCode, context, trace, type HrTime } from '@opentele
 import { createFirewall, type Firewall, type Policy } from '@portcullis/core';
 import { otelTelemetry, PORTCULLIS_SPANS, type OtelTelemetryOptions } from '../src/index.js';
 import { AsyncLocalContextManager, createOtelSdk, type OtelSdk } from './support/otel-sdk.js';
-import { ALLOWED_IP, DENIED_IP, basePolicy, identityGuard, request, throwingGuard } from './support/policy.js';
+import { ALLOWED_IP, DENIED_IP, annotatedDenial, basePolicy, identityGuard, request, throwingGuard } from './support/policy.js';
 
 const hrMs = (t: HrTime): number => t[0] * 1e3 + t[1] / 1e6;
 
@@ -159,6 +159,15 @@ describe('decision spans', () => {
     const [span] = sdk.spans();
     assert.ok(span);
     assert.equal(span.attributes['portcullis.auth_method'], 'api-key');
+  });
+
+  test('guard annotations become span attributes (the reason behind a coarse code)', async () => {
+    const fw = await firewallWith({}, { guards: [annotatedDenial()] });
+    await fw.decide(request('/users/42', ALLOWED_IP));
+    const [span] = sdk.spans();
+    assert.ok(span);
+    assert.equal(span.attributes['portcullis.code'], 'token_invalid');
+    assert.equal(span.attributes['portcullis.annotation.auth.reason'], 'signature');
   });
 
   test('in_canary is recorded when a canary is configured', async () => {

@@ -26,6 +26,8 @@ export interface DecisionEvent {
   readonly authMethod?: string;
   readonly clientId?: string;
   readonly clientIp?: string;
+  /** Guards' annotations, e.g. `{ 'auth.reason': 'signature' }` behind a coarse `token_invalid`. */
+  readonly annotations?: Readonly<Record<string, string | number | boolean>>;
 }
 
 /** The part of a pino (or pino-compatible) logger the sink uses. */
@@ -90,6 +92,9 @@ export function compileDecisionEvents(options: unknown, path: PolicyPath, clock:
         if (decision.identity.clientId !== undefined) event['clientId'] = decision.identity.clientId;
       }
       if (includeClientIp && decision.clientIp !== undefined) event['clientIp'] = decision.clientIp;
+      // Guards' small facts (e.g. `auth.reason` behind a coarse `token_invalid`): fixed strings and
+      // numbers by contract, never request data.
+      if (Object.keys(decision.annotations).length > 0) event['annotations'] = decision.annotations;
       emit(event as unknown as DecisionEvent, decision.outcome === 'deny' && decision.enforced ? 'warn' : 'info');
     },
     onDiagnostic(diagnostic) {

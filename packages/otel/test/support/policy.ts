@@ -63,3 +63,18 @@ export function basePolicy(extra: Partial<Policy> = {}): Policy {
 export function request(target: string, remoteAddress: string, headers: string[] = []): RequestInit {
   return { method: 'GET', target, headers, remoteAddress };
 }
+
+/** Refuses with a coarse code and the precise reason as an annotation, as identity guards do. */
+export function annotatedDenial(): GuardDefinition {
+  return defineGuard('test-annotated', () =>
+    Object.freeze({
+      id: 'test-annotated',
+      kind: 'test-annotated',
+      phase: 'identity' as const,
+      mode: undefined,
+      onError: 'deny' as const,
+      timeoutMs: undefined,
+      evaluate: () => ({ outcome: 'deny' as const, status: 401, code: 'token_invalid', title: 'Invalid token', annotations: { 'auth.reason': 'signature' } }),
+    }),
+  );
+}
