@@ -17,3 +17,10 @@ export type { IntrospectionFailureReason } from './introspection/introspection-g
 export type { IntrospectionOptions, IntrospectionCacheOptions, IntrospectionBreakerOptions, IntrospectionFetch } from './introspection/options.js';
 export { IntrospectionError } from './introspection/endpoint.js';
 export type { IntrospectionErrorReason } from './introspection/endpoint.js';
+
+export { apiKey, hashApiKey } from './api-key/index.js';
+export type { ApiKeyOptions, ApiKeyCacheOptions, ApiKeyRecord, ApiKeyEntry } from './api-key/index.js';
+export { signedRequest, signRequest } from './signed-request/index.js';
+export type { SignedRequestOptions, SignedRequestKey, SignRequestInput, SignatureAlgorithm } from './signed-request/index.js';
+export { webhookSignature, signWebhook } from './webhook/index.js';
+export type { WebhookSignatureOptions, SignWebhookInput, SignedWebhook } from './webhook/index.js';
