@@ -6,6 +6,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { once } from 'node:events';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,8 +14,11 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const START_TIMEOUT_MS = 15_000;
 
-/** Starts `node examples/<name>/server.mjs` on a free port and resolves with its base URL. */
-async function startExample(name: string): Promise<{ url: string; child: ChildProcess }> {
+/**
+ * Starts `node examples/<name>/server.mjs` on a free port and resolves with its base URL once its
+ * output matches `ready` (by default, the line announcing the URL), and with that output.
+ */
+async function startExample(name: string, ready = /on (http:\/\/127\.0\.0\.1:\d+)/): Promise<{ url: string; child: ChildProcess; output: string }> {
   const child = spawn(process.execPath, [join(root, 'examples', name, 'server.mjs')], {
     cwd: root,
     env: { ...process.env, PORT: '0' },
@@ -26,7 +30,7 @@ async function startExample(name: string): Promise<{ url: string; child: ChildPr
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const match = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match !== null) {
+      if (match !== null && ready.test(output)) {
         clearTimeout(timer);
         resolve(match[1] as string);
       }
@@ -37,7 +41,7 @@ async function startExample(name: string): Promise<{ url: string; child: ChildPr
       reject(new Error(`${name} exited with ${code}: ${output}`));
     });
   });
-  return { url, child };
+  return { url, child, output };
 }
 
 async function stop(child: ChildProcess): Promise<void> {
@@ -74,6 +78,53 @@ for (const name of ['express', 'fastify', 'koa', 'hono']) {
     });
   });
 }
+
+describe('examples/auth', () => {
+  it('authenticates a JWT, an API key and a signed webhook, and authorizes per route', async () => {
+    const { url, child, output } = await startExample('auth', /^try: /m);
+    try {
+      const line = (label: string): string => {
+        const match = new RegExp(`^${label}: (\\S+)$`, 'm').exec(output);
+        assert.ok(match !== null, `the example prints its ${label}:\n${output}`);
+        return match[1] as string;
+      };
+      const token = line('token for alice');
+      const key = line('api key');
+      const webhookSecret = line('webhook secret');
+      const code = async (response: Response): Promise<string> => ((await response.json()) as { code: string }).code;
+
+      assert.equal((await fetch(`${url}/health`)).status, 200, 'a public route');
+      const anonymous = await fetch(`${url}/orders`);
+      assert.equal(anonymous.status, 401);
+      assert.equal(await code(anonymous), 'authentication_required');
+      const own = await fetch(`${url}/users/alice/orders`, { headers: { authorization: `Bearer ${token}` } });
+      assert.equal(own.status, 200);
+      const other = await fetch(`${url}/users/bob/orders`, { headers: { authorization: `Bearer ${token}` } });
+      assert.equal(other.status, 403);
+      assert.equal(await code(other), 'not_owner');
+      const withKey = await fetch(`${url}/orders`, { headers: { 'x-api-key': key } });
+      assert.equal(withKey.status, 200);
+      assert.deepEqual(await withKey.json(), { orders: [], caller: 'billing-batch' });
+      const badKey = await fetch(`${url}/orders`, { headers: { 'x-api-key': `${key}x` } });
+      assert.equal(badKey.status, 401);
+      assert.equal(await code(badKey), 'api_key_invalid');
+
+      const body = JSON.stringify({ type: 'payment.succeeded' });
+      const timestamp = String(Math.floor(Date.now() / 1000));
+      const signature = `sha256=${createHmac('sha256', webhookSecret).update(`${timestamp}.${body}`).digest('hex')}`;
+      const headers = { 'content-type': 'application/json', 'x-signature': signature, 'x-signature-timestamp': timestamp };
+      const delivered = await fetch(`${url}/webhooks/payments`, { method: 'POST', headers, body });
+      assert.equal(delivered.status, 200);
+      assert.deepEqual(await delivered.json(), { received: 'payment.succeeded' });
+      const replayed = await fetch(`${url}/webhooks/payments`, { method: 'POST', headers, body });
+      assert.equal(await code(replayed), 'signature_replayed');
+      const tampered = await fetch(`${url}/webhooks/payments`, { method: 'POST', headers, body: body.replace('succeeded', 'refunded') });
+      assert.equal(await code(tampered), 'signature_invalid');
+    } finally {
+      await stop(child);
+    }
+  });
+});
 
 describe('examples/demo', () => {
   it('runs to completion and prints one line per request, allowed and blocked', async () => {
