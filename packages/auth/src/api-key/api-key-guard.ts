@@ -19,7 +19,7 @@ import {
   type Mode,
   type PolicyPath,
 } from '@portcullis/core';
-import { authDeny, type AuthDenyCode } from '../codes.js';
+import { authDeny } from '../codes.js';
 import { constantTimeEqual, sha256 } from '../hash.js';
 import { readKeyHash } from './key-hash.js';
 import { compileKeyEntry, type ApiKeyEntry, type ApiKeyRecord, type CompiledKeyRecord } from './key-record.js';

@@ -26,7 +26,8 @@ import {
   type ParsedBody,
   type PolicyPath,
 } from '@portcullis/core';
-import { authDeny, type AuthDenyCode } from '../codes.js';
+import { authDeny } from '../codes.js';
+import { signedBodyBytes } from '../raw-body.js';
 import { constantTimeEqual, hmac } from '../hash.js';
 import { HEADER_NAME, KEY_ID, readSignatureAuthorization, type SignatureParams } from './authorization-header.js';
 import { SCHEMES, headerLine, stringToSign, type SignatureAlgorithm } from './canonical.js';
@@ -84,7 +85,6 @@ interface SignedBody {
 const KEYS = ['optional', 'keys', 'algorithm', 'signedHeaders', 'windowSeconds', 'nonceTtlSeconds', ...COMMON_GUARD_KEYS] as const;
 const KEY_FIELDS = ['id', 'secret', 'clientId', 'scopes', 'roles'] as const;
 const MIN_SECRET_BYTES = 32;
-const EMPTY = new Uint8Array(0);
 const WEEK_SECONDS = 7 * 86_400;
 
 function compileKeys(value: unknown, path: PolicyPath): ReadonlyMap<string, CompiledKey> {
@@ -227,22 +227,13 @@ export function signedRequest(options: SignedRequestOptions): GuardDefinition {
 
     /** The body stage: the bytes that arrived must be the bytes that were signed. */
     const checkBody = (body: ParsedBody, digests: readonly ContentDigest[] | undefined): GuardOutcome => {
-      let bytes: Uint8Array;
-      switch (body.kind) {
-        case 'none':
-          bytes = EMPTY;
-          break;
-        case 'json':
-        case 'form':
-        case 'text':
-          bytes = body.raw;
-          break;
-        default:
-          // `framework` (a parser ran first) or `unread` (a media type Portcullis does not read):
-          // there are no raw bytes to hash. Without a signed digest, a body came unsigned.
-          if (digests === undefined) return INVALID['header-not-signed'];
-          reportUnavailable();
-          return INVALID['body-unverifiable'];
+      const bytes = signedBodyBytes(body);
+      if (bytes === undefined) {
+        // `framework` (a parser ran first) or `unread` (a media type Portcullis does not read):
+        // there are no raw bytes to hash. Without a signed digest, a body came unsigned.
+        if (digests === undefined) return INVALID['header-not-signed'];
+        reportUnavailable();
+        return INVALID['body-unverifiable'];
       }
       if (digests === undefined) return bytes.byteLength === 0 ? ALLOW : INVALID['header-not-signed'];
       for (const expected of digests) {

@@ -22,7 +22,8 @@ import {
   type Mode,
   type ParsedBody,
 } from '@portcullis/core';
-import { authDeny, type AuthDenyCode } from '../codes.js';
+import { authDeny } from '../codes.js';
+import { signedBodyBytes } from '../raw-body.js';
 import { constantTimeEqual } from '../hash.js';
 import { readSecret } from '../signed-request/secret.js';
 import { webhookMac } from './sign-webhook.js';
@@ -62,7 +63,6 @@ const HEX_MAC = /^[0-9a-fA-F]{64}$/;
 const TIMESTAMP = /^[0-9]{1,12}$/;
 const MIN_SECRET_BYTES = 16;
 const MAX_PREFIX_LENGTH = 32;
-const EMPTY = new Uint8Array(0);
 /** A webhook has no standard challenge; a 401 still carries one (RFC 9110 §11.6.1). */
 const CHALLENGE: ReadonlyArray<readonly [string, string]> = Object.freeze([Object.freeze(['www-authenticate', 'HMAC-SHA256 realm="webhook"'] as const)]);
 
@@ -138,19 +138,10 @@ export function webhookSignature(options: WebhookSignatureOptions): GuardDefinit
     };
 
     const verify = (body: ParsedBody, presented: Buffer, timestamp: string | undefined, guardContext: GuardContext): GuardOutcome | Promise<GuardOutcome> => {
-      let bytes: Uint8Array;
-      switch (body.kind) {
-        case 'none':
-          bytes = EMPTY;
-          break;
-        case 'json':
-        case 'form':
-        case 'text':
-          bytes = body.raw;
-          break;
-        default:
-          reportUnavailable();
-          return INVALID['body-unverifiable'];
+      const bytes = signedBodyBytes(body);
+      if (bytes === undefined) {
+        reportUnavailable();
+        return INVALID['body-unverifiable'];
       }
       // Every secret is tried, each compared in constant time, whichever matches.
       let matched = false;
