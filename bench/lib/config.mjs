@@ -1,5 +1,5 @@
-// Run settings, from the environment. Defaults finish a full run in about ten minutes on two
-// cores; BENCH_QUICK=1 is a one-minute smoke run whose numbers are too short to publish.
+// Run settings, from the environment. Defaults finish a full run in about fifteen minutes on two
+// cores; BENCH_QUICK=1 is a two-minute smoke run whose numbers are too short to publish.
 //
 //   BENCH_QUICK=1           quick mode (1 round of 2 s, 1 s warm-up, Express 4 left out)
 //   BENCH_DURATION=6        seconds per measured run
@@ -7,7 +7,7 @@
 //   BENCH_WARMUP=3          seconds of discarded load per variant and workload before the rounds
 //   BENCH_CONNECTIONS=50    autocannon connections (pipelining is always 1)
 //   BENCH_FRAMEWORKS=a,b    only these framework ids (express5, express4, fastify5, koa3, hono4)
-//   BENCH_WORKLOADS=a,b     only these workloads (small, auth-1k)
+//   BENCH_WORKLOADS=a,b     only these workloads (small, auth-1k, jwt-mix)
 import { FRAMEWORKS, VARIANTS_BY_WORKLOAD } from './frameworks.mjs';
 
 function readNumber(name, fallback, { min, max }) {

@@ -1,9 +1,10 @@
-// A warm firewall with the foundation policy, as every `portcullis` variant uses it.
+// A warm firewall with the policy every `portcullis` variant uses (foundation guards + jwt on the
+// authenticated routes).
 import { createFirewall } from '@portcullis/core';
-import { foundationPolicy } from './policy.mjs';
+import { portcullisPolicy } from './policy.mjs';
 
 export async function createReadyFirewall() {
-  const firewall = createFirewall(foundationPolicy());
+  const firewall = createFirewall(portcullisPolicy());
   await firewall.ready();
   return firewall;
 }

@@ -8,10 +8,14 @@ export const FRAMEWORKS = Object.freeze([
   { id: 'hono4', title: 'Hono 4 (@hono/node-server)', module: 'hono.mjs', options: {}, adapter: '@portcullis/hono' },
 ]);
 
-/** Which workloads each variant runs. bare is the baseline of both; peer exists for auth-1k only. */
+/**
+ * The variants measured on each workload. bare is the baseline of all; `peer` (JWT + schema + rate
+ * limit) exists for auth-1k only, `peer-jwt` (the framework's JWT middleware alone) for jwt-mix only.
+ */
 export const VARIANTS_BY_WORKLOAD = Object.freeze({
   small: ['bare', 'portcullis'],
   'auth-1k': ['bare', 'portcullis', 'peer'],
+  'jwt-mix': ['bare', 'portcullis', 'peer-jwt'],
 });
 
 export function frameworkById(id) {

@@ -1,16 +1,20 @@
 // Regenerates docs/benchmarks.md from bench/results/latest.json (load) and
 // bench/results/micro.json (micro). Both runners call it, so the page always shows the latest of each.
+// Results from before a workload or case existed still render: what they lack is "not measured".
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { SMALL_BODY } from './workload.mjs';
+import { JWT_MIX_CLIENTS, JWT_MIX_PATH, SMALL_BODY } from './workload.mjs';
 
 const LOAD = fileURLToPath(new URL('../results/latest.json', import.meta.url));
 const MICRO = fileURLToPath(new URL('../results/micro.json', import.meta.url));
 const PAGE = fileURLToPath(new URL('../../docs/benchmarks.md', import.meta.url));
+const QUICK_LOAD = fileURLToPath(new URL('../results/quick.json', import.meta.url));
+const QUICK_MICRO = fileURLToPath(new URL('../results/micro-quick.json', import.meta.url));
+const QUICK_PAGE = fileURLToPath(new URL('../results/quick.md', import.meta.url));
 
 /** The issue's target: an adapter with the foundation guards keeps this share of bare throughput. */
 export const TARGET_RATIO = 0.9;
-const VARIANT_TITLES = { bare: 'bare', portcullis: 'Portcullis (foundation guards)', peer: 'peer stack' };
+const VARIANT_TITLES = { bare: 'bare', portcullis: 'Portcullis', peer: 'peer stack', 'peer-jwt': 'peer JWT middleware' };
 const PEERS = {
   express5: 'express-rate-limit + express-jwt + express.json + express-openapi-validator',
   express4: 'express-rate-limit + express-jwt + express.json + express-openapi-validator',
@@ -19,12 +23,33 @@ const PEERS = {
   hono4: 'hono-rate-limiter + hono/jwt + hono/validator with ajv',
 };
 
+/** The JWT middleware alone, each framework's usual one: the peer-jwt variant of jwt-mix. */
+const PEER_JWTS = {
+  express5: 'express-jwt + express.json',
+  express4: 'express-jwt + express.json',
+  fastify5: '@fastify/jwt (`request.jwtVerify()` in onRequest)',
+  koa3: 'koa-jwt + @koa/bodyparser',
+  hono4: 'hono/jwt + `c.req.json()`',
+};
+
+/**
+ * The identity issue's targets on jwt-mix: Portcullis with jwt() keeps this share of bare throughput
+ * (less on the two fastest frameworks, whose bare baseline leaves the least room), and beats the
+ * framework's own JWT middleware in the same run.
+ */
+const JWT_MIX_TARGETS = { express5: 0.9, express4: 0.9, koa3: 0.9, fastify5: 0.85, hono4: 0.85 };
+/** The identity issue's target for a decision on a token seen before (served from the verified-token cache). */
+export const REPEAT_TOKEN_TARGET_NS = 5_000;
+const REPEAT_TOKEN_CASES = ['jwt-hs256-cached', 'jwt-es256-cached'];
+const NOT_MEASURED = 'not measured in this run';
+
 function readJson(path) {
   return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : undefined;
 }
 
 const percent = (ratio) => (ratio === null || ratio === undefined ? 'n/a' : `${Math.round(ratio * 100)}%`);
 const number = (n) => Math.round(n).toLocaleString('en-US');
+const micros = (ns) => `${(ns / 1_000).toFixed(1)} µs`;
 
 /** A machine already busy before the run (load average over a quarter of its CPUs) gives noisy numbers. */
 function busyWarning(machine) {
@@ -47,30 +72,34 @@ function machineSection(machine, when) {
   ];
 }
 
-function methodSection(config) {
+function methodSection(config, policy) {
   return [
     '## Method',
     '',
-    '- Each framework serves the same routes in three variants, each its own server process:',
+    '- Each framework serves the same routes in up to four variants, each its own server process:',
     '  - **bare**: the framework and its usual JSON body parser, no protection;',
     '  - **Portcullis**: the adapter with the foundation guards of `@portcullis/core` (default request limits,',
     '    security headers, method-override refusal, an IP deny list, CORS, a route table with methods, unmatched',
     '    routes denied); the JSON body is read, capped, parsed and checked by Portcullis (`bench/lib/policy.mjs`);',
+    ...(policy?.jwt === undefined ? ['    in this run, without any JWT verification;'] : [`    and ${policy.jwt};`]),
     '  - **peer**: the stack a user assembles today for an authenticated JSON API: JWT (HS256) + schema',
-    '    validation + rate limit (limits far above the load, so they count but never block).',
+    '    validation + rate limit (limits far above the load, so they count but never block);',
+    '  - **peer JWT middleware**: the framework\'s usual JWT middleware alone, with its JSON parsing (jwt-mix only).',
     `- Workloads: **small**, a ${SMALL_BODY.length}-byte JSON \`POST /api/items\` (bare and Portcullis); **auth-1k**, a 1,024-byte`,
-    '  JSON `POST /api/orders` with `Authorization: Bearer <HS256 JWT>`, valid against the order schema (all three).',
-    '  Every handler answers the same constant JSON.',
+    '  JSON `POST /api/orders` with `Authorization: Bearer <HS256 JWT>`, valid against the order schema (bare,',
+    `  Portcullis, peer); **jwt-mix**, the small body on \`POST ${JWT_MIX_PATH}\` with the bearer token of one of`,
+    `  ${number(JWT_MIX_CLIENTS)} clients, cycling (bare, Portcullis, peer JWT middleware). Every handler answers the same constant JSON.`,
     '- Before measuring, each variant is checked: 200 on the workload request; Portcullis answers carry its',
-    '  security headers and a method-override header is refused; the peer refuses a missing token (401) and a',
-    '  body that breaks the schema (400).',
+    '  security headers and a method-override header is refused; every variant that verifies tokens refuses a',
+    '  missing token, a token signed with another secret, one from another issuer and one for another audience',
+    '  (401), and on jwt-mix accepts the last client\'s token too; the peer refuses a body that breaks the schema (400).',
     `- Load: autocannon, ${config.connections} connections, pipelining 1, in a separate process; servers and the`,
     '  generator pinned to different cores so they never compete for one.',
     `- Each variant gets a ${config.warmupS} s warm-up (discarded), then ${config.rounds} round${config.rounds === 1 ? '' : 's'} of ${config.durationS} s that`,
     '  **alternate** between variants (bare, Portcullis, peer, bare, ...) so that drifts of the machine hit all',
     '  variants alike. Reported: median req/s of the rounds (min–max beside it), median p50/p99 latency, and the',
     '  median server CPU time (user + system, from `process.cpuUsage()` in the server) per request served.',
-    '- Run it: `npm run bench` (about 10 minutes; `BENCH_QUICK=1` for a one-minute smoke run that publishes',
+    '- Run it: `npm run bench` (about 15 minutes; `BENCH_QUICK=1` for a two-minute smoke run that publishes',
     '  nothing; settings in `bench/lib/config.mjs`).',
     '',
   ];
@@ -87,10 +116,18 @@ function peerSection() {
       .filter(([id]) => id !== 'express4')
       .map(([id, stack]) => `- ${id.replace(/\d$/, '').replace(/^./, (c) => c.toUpperCase())}: ${stack}.`),
     '',
+    'The peer JWT middleware of `jwt-mix`, alone: ' +
+      Object.entries(PEER_JWTS)
+        .filter(([id]) => id !== 'express4')
+        .map(([, stack]) => stack)
+        .join('; ') +
+      '. Each checks the same issuer and audience as Portcullis.',
+    '',
     'express-jwt and koa-jwt verify with `jsonwebtoken` 9, which, given the secret as a string, first tries',
     '`crypto.createPublicKey(secret)` on every request and only then falls back to a secret key; in a CPU profile',
     'of the Koa peer that attempt was most of the server\'s time. Passing `crypto.createSecretKey(...)` instead',
-    'of the string avoids it; the benchmark keeps the documented string form, as users write it.',
+    'of the string avoids it; the benchmark keeps the documented string form, as users write it. Likewise',
+    '@fastify/jwt has a verified-token cache (`verify: { cache: true }`) that is off by default and left off here.',
     '',
   ];
 }
@@ -99,8 +136,62 @@ function smallRatio(framework) {
   return framework.workloads.small?.variants.portcullis?.ratioToBare;
 }
 
+/** "met by A (x), B (y); not met by C (z)" over `[title, ratio, met]` rows; rows without a ratio were not measured. */
+function verdictList(rows) {
+  const met = rows.filter(([, ratio, ok]) => ratio != null && ok).map(([title, ratio]) => `${title} (${percent(ratio)})`);
+  const missed = rows.filter(([, ratio, ok]) => ratio != null && !ok).map(([title, ratio]) => `${title} (${percent(ratio)})`);
+  const unmeasured = rows.filter(([, ratio]) => ratio == null).map(([title]) => title);
+  return [met.length > 0 ? `**met** by ${met.join(', ')}` : '', missed.length > 0 ? `**not met** by ${missed.join(', ')}` : '', unmeasured.length > 0 ? `${NOT_MEASURED} for ${unmeasured.join(', ')}` : '']
+    .filter(Boolean)
+    .join('; ');
+}
+
+/** Per framework: the jwt-mix ratios and verdicts, or undefined where jwt-mix was not measured. */
+function jwtMixRows(load) {
+  return (load?.frameworks ?? []).map((framework) => {
+    const variants = framework.workloads['jwt-mix']?.variants;
+    const target = JWT_MIX_TARGETS[framework.id];
+    const portcullis = variants?.portcullis;
+    const peer = variants?.['peer-jwt'];
+    return {
+      framework,
+      variants,
+      target,
+      portcullisRatio: portcullis?.ratioToBare ?? null,
+      peerRatio: peer?.ratioToBare ?? null,
+      meetsTarget: portcullis?.ratioToBare != null && target !== undefined && portcullis.ratioToBare >= target,
+      beatsPeer: portcullis !== undefined && peer !== undefined ? portcullis.requestsPerSecond > peer.requestsPerSecond : null,
+    };
+  });
+}
+
+function repeatTokenRows(micro) {
+  return REPEAT_TOKEN_CASES.map((id) => micro?.cases.find((c) => c.id === id)).filter((c) => c !== undefined);
+}
+
+/** The identity targets in a sentence each, for the summary. */
+function identitySummary(load, micro) {
+  const lines = [];
+  const rows = jwtMixRows(load).filter((r) => r.variants !== undefined);
+  if (rows.length === 0) lines.push(`- Identity targets on \`jwt-mix\` (authenticated small POST, ${number(JWT_MIX_CLIENTS)} clients' JWTs): ${NOT_MEASURED}.`);
+  else {
+    lines.push(`- Target "≥ 85% (Fastify, Hono) / ≥ 90% (Express, Koa) of bare throughput with jwt(), authenticated small POST": ${verdictList(rows.map((r) => [r.framework.title, r.portcullisRatio, r.meetsTarget]))}.`);
+    const compared = rows.filter((r) => r.beatsPeer !== null);
+    const beats = compared.filter((r) => r.beatsPeer).map((r) => r.framework.title);
+    const loses = compared.filter((r) => !r.beatsPeer).map((r) => r.framework.title);
+    lines.push(`- Target "beats the framework's JWT middleware in the same run": ${[beats.length > 0 ? `**met** on ${beats.join(', ')}` : '', loses.length > 0 ? `**not met** on ${loses.join(', ')}` : '', compared.length === 0 ? NOT_MEASURED : ''].filter(Boolean).join('; ')}.`);
+  }
+  const repeat = repeatTokenRows(micro);
+  if (repeat.length === 0) lines.push(`- Target "a repeat-token decision costs ≤ ${micros(REPEAT_TOKEN_TARGET_NS)} median": ${NOT_MEASURED}.`);
+  else {
+    const all = repeat.every((c) => c.medianNs <= REPEAT_TOKEN_TARGET_NS);
+    lines.push(`- Target "a repeat-token decision costs ≤ ${micros(REPEAT_TOKEN_TARGET_NS)} median": **${all ? 'met' : 'not met'}** (${repeat.map((c) => `${c.id.includes('es256') ? 'ES256' : 'HS256'} ${micros(c.medianNs)}`).join(', ')}, whole decide on the minimal policy).`);
+  }
+  return lines;
+}
+
 /** One plain sentence per target, at the top of the page. */
-function summary(load) {
+function summary(load, micro) {
   const met = [];
   const missed = [];
   const unmeasured = [];
@@ -120,8 +211,26 @@ function summary(load) {
   if (peers.length > 0) {
     lines.push(`- Peer stacks (JWT + schema + rate limit) on the authenticated 1 KB POST: ${peers.map(([title, ratio]) => `${title} ${percent(ratio)}`).join(', ')} of bare (measured before any Portcullis code existed: 9–52%).`);
   }
-  lines.push('');
+  lines.push(...identitySummary(load, micro), '');
   return lines;
+}
+
+/** What the Portcullis column of the auth-1k comparison measures, from what the run recorded. */
+function auth1kCaveat(load) {
+  if (load.policy?.jwt !== undefined) {
+    return [
+      `The Portcullis column of that table runs the foundation guards and ${load.policy.jwt}. It is still **not**`,
+      'the whole peer stack: there is no schema validation and no rate limit in it (`@portcullis/rate-limit` does',
+      'not exist yet), so it shows the cost of the foundation guards and JWT verification on a 1 KB body.',
+      '',
+    ];
+  }
+  return [
+    'The Portcullis column of that table is **not** a like-for-like comparison: this run predates the `jwt()`',
+    'guard in the benchmark policy, so it has no JWT verification, and there is no rate limit either',
+    '(`@portcullis/rate-limit` does not exist yet). It shows the cost of the foundation guards on a 1 KB body.',
+    '',
+  ];
 }
 
 function targetsSection(load) {
@@ -146,13 +255,74 @@ function targetsSection(load) {
     const variants = framework.workloads['auth-1k']?.variants ?? {};
     lines.push(`| ${framework.title} | ${PEERS[framework.id] ?? ''} | ${percent(variants.peer?.ratioToBare)} | ${percent(variants.portcullis?.ratioToBare)} |`);
   }
-  lines.push(
+  lines.push('', ...auth1kCaveat(load));
+  return lines;
+}
+
+/** The identity micro rows, the repeat-token target on the cached ones, and jose called directly. */
+function identityMicroTables(micro) {
+  const rows = micro?.cases.filter((c) => c.group === 'identity') ?? [];
+  if (rows.length === 0) return [`Micro benchmark (\`decide()\` with an identity guard, jose's own verify cost): ${NOT_MEASURED}.`, ''];
+  const minimal = micro.cases.find((c) => c.id === 'minimal')?.medianNs;
+  const lines = [
+    `From the micro benchmark run of ${micro.generatedAt} (method below): one \`decide()\` of a GET on the minimal`,
+    `policy plus one identity guard. "vs. minimal" is the guard's own cost. Target: a repeat-token decision ≤ ${micros(REPEAT_TOKEN_TARGET_NS)} median.`,
     '',
-    'The Portcullis column of that table is **not** a like-for-like comparison yet: the foundation policy has no',
-    'JWT verification and no rate limit, because `@portcullis/auth` and `@portcullis/rate-limit` do not exist yet.',
-    'It shows the cost of the foundation guards on a 1 KB body, not the cost of the full authenticated stack.',
+    '| case | request | µs / decide (median) | vs. minimal | repeat-token target |',
+    '| --- | --- | ---: | ---: | --- |',
+  ];
+  for (const c of rows) {
+    const delta = minimal === undefined ? 'n/a' : `${c.medianNs >= minimal ? '+' : '−'}${micros(Math.abs(c.medianNs - minimal))}`;
+    const verdict = REPEAT_TOKEN_CASES.includes(c.id) ? (c.medianNs <= REPEAT_TOKEN_TARGET_NS ? '**met**' : '**not met**') : '';
+    lines.push(`| ${c.title} | ${c.request} | ${micros(c.medianNs)} | ${delta} | ${verdict} |`);
+  }
+  lines.push('');
+  const library = micro.library ?? [];
+  if (library.length === 0) return [...lines, `jose's \`jwtVerify\` called directly: ${NOT_MEASURED}.`, ''];
+  lines.push(
+    'jose\'s `jwtVerify` called directly in the same micro run (no Portcullis, no cache: every call verifies; same',
+    'checks as the guard: algorithm, issuer, audience, exp):',
+    '',
+    '| call | key | µs / call (median) |',
+    '| --- | --- | ---: |',
+    ...library.map((c) => `| ${c.title} | ${c.request} | ${micros(c.medianNs)} |`),
     '',
   );
+  return lines;
+}
+
+function identitySection(load, micro) {
+  const lines = [
+    '## Identity: JWT on an authenticated small POST (`jwt-mix`)',
+    '',
+    `\`POST ${JWT_MIX_PATH}\` with the small JSON body and \`Authorization: Bearer <HS256 JWT>\`, the load generator cycling`,
+    `through ${number(JWT_MIX_CLIENTS)} clients' tokens (a different \`sub\` each, every token reused), as real clients do.`,
+    'Variants: **bare** (no auth, the framework\'s JSON parsing); **Portcullis** (foundation guards + `jwt()`,',
+    'HS256, issuer and audience checked); **peer JWT middleware** (the framework\'s usual JWT middleware alone, with',
+    'its JSON parsing, same secret, issuer and audience). Targets: Portcullis keeps ≥ 85% of bare throughput on',
+    'Fastify and Hono and ≥ 90% on Express and Koa, and serves more requests than the peer JWT middleware.',
+    'Each connection of the load generator starts at a different client, so each token is first seen once;',
+    'Portcullis verifies it then (during the warm-up) and serves it from its verified-token cache afterwards, which',
+    'is the steady state of clients that reuse their tokens. The peers verify every request. What a first-seen',
+    'token costs is in the micro rows below (cold).',
+    '',
+  ];
+  const rows = jwtMixRows(load).filter((r) => r.variants !== undefined);
+  if (rows.length === 0) lines.push(`Load benchmark: ${NOT_MEASURED} (\`npm run bench\`).`, '');
+  else {
+    lines.push(
+      '| framework | bare req/s | Portcullis req/s | peer JWT req/s | Portcullis / bare | target | met? | peer JWT / bare | peer JWT middleware | beats peer? |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- | --- |',
+    );
+    for (const r of rows) {
+      const rps = (variant) => (r.variants[variant] === undefined ? 'n/a' : number(r.variants[variant].requestsPerSecond));
+      const met = r.portcullisRatio === null ? NOT_MEASURED : r.meetsTarget ? '**yes**' : '**no**';
+      const beats = r.beatsPeer === null ? NOT_MEASURED : r.beatsPeer ? '**yes**' : '**no**';
+      lines.push(`| ${r.framework.title} | ${rps('bare')} | ${rps('portcullis')} | ${rps('peer-jwt')} | ${percent(r.portcullisRatio)} | ${percent(r.target)} | ${met} | ${percent(r.peerRatio)} | ${PEER_JWTS[r.framework.id] ?? ''} | ${beats} |`);
+    }
+    lines.push('', 'Server CPU per request and latency for each variant are in the per-framework tables below.', '');
+  }
+  lines.push(...identityMicroTables(micro));
   return lines;
 }
 
@@ -169,10 +339,10 @@ function frameworkSection(framework) {
   return lines;
 }
 
-function loadSections(load) {
-  if (load === undefined) return ['## Load benchmark', '', 'Not run yet: `npm run bench`.', ''];
+function loadSections(load, micro) {
+  if (load === undefined) return ['## Load benchmark', '', 'Not run yet: `npm run bench`.', '', ...identitySection(load, micro)];
   const when = `Load run: ${load.generatedAt}, ${load.elapsedS} s`;
-  const lines = [...summary(load), ...machineSection(load.machine, when), ...targetsSection(load), ...methodSection(load.config), ...peerSection(), '## Results per framework', ''];
+  const lines = [...summary(load, micro), ...machineSection(load.machine, when), ...targetsSection(load), ...identitySection(load, micro), ...methodSection(load.config, load.policy), ...peerSection(), '## Results per framework', ''];
   for (const framework of load.frameworks) lines.push(...frameworkSection(framework));
   if (load.notes.length > 0) {
     lines.push('### Notes', '');
@@ -196,11 +366,13 @@ function microSection(micro) {
     '',
     ...busyWarning(micro.machine),
     ...(busyWarning(micro.machine).length > 0 ? [''] : []),
+    // Identity rows are in their own section, with their targets and jose's own cost.
+    ...(micro.cases.some((c) => c.group === 'identity') ? ['The identity guards\' rows (JWT, API key, signed requests) are in the identity section above.', ''] : []),
     '| case | request | ns / decide (median) | decisions / s | vs. minimal |',
     '| --- | --- | ---: | ---: | ---: |',
   );
   const minimal = micro.cases.find((c) => c.id === 'minimal')?.medianNs;
-  for (const c of micro.cases) {
+  for (const c of micro.cases.filter((row) => row.group !== 'identity')) {
     const delta = minimal === undefined || c.id === 'minimal' ? '' : `${c.medianNs >= minimal ? '+' : '−'}${number(Math.abs(c.medianNs - minimal))} ns`;
     lines.push(`| ${c.title} | ${c.request} | ${number(c.medianNs)} | ${number(c.opsPerSecond)} | ${delta} |`);
   }
@@ -208,9 +380,8 @@ function microSection(micro) {
   return lines;
 }
 
-export function writeReport() {
-  const load = readJson(LOAD);
-  const micro = readJson(MICRO);
+/** The page, from load results and micro results (either may be undefined). */
+export function renderReport(load, micro) {
   const lines = [
     '# Benchmarks',
     '',
@@ -220,8 +391,28 @@ export function writeReport() {
     '(bare) and against the peer stack a user would otherwise assemble. Ratios are only comparable within',
     'one run on one machine; absolute numbers depend on the machine.',
     '',
-    ...loadSections(load),
+    ...loadSections(load, micro),
     ...microSection(micro),
   ];
-  writeFileSync(PAGE, `${lines.join('\n').trimEnd()}\n`);
+  return `${lines.join('\n').trimEnd()}\n`;
+}
+
+/** Regenerates docs/benchmarks.md from the committed results. */
+export function writeReport() {
+  writeFileSync(PAGE, renderReport(readJson(LOAD), readJson(MICRO)));
+}
+
+/**
+ * A preview of the page from the quick runs' results (results/quick.json, results/micro-quick.json),
+ * written to the git-ignored results/quick.md: quick numbers are never published.
+ */
+export function writeQuickPreview() {
+  writeFileSync(QUICK_PAGE, renderReport(readJson(QUICK_LOAD), readJson(QUICK_MICRO)));
+  return QUICK_PAGE;
+}
+
+// `node bench/lib/report.mjs` regenerates the page; with BENCH_QUICK=1 it writes the quick preview instead.
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  if (process.env.BENCH_QUICK === '1') console.log(`wrote ${writeQuickPreview()}`);
+  else writeReport();
 }

@@ -1,19 +1,26 @@
 // The requests every server variant answers, shared by the servers and the load generator so that
-// both sides agree on paths, bodies, the schema and the token.
+// both sides agree on paths, bodies, the schema and the tokens.
 //
-// Two workloads:
-//   small    POST /api/items   a ~30-byte JSON body, no credentials. The >= 90% target is measured here.
-//   auth-1k  POST /api/orders  a 1 KB JSON body with `Authorization: Bearer <JWT HS256>`, valid against
+// Three workloads:
+//   small    POST /api/items          a ~30-byte JSON body, no credentials. The >= 90% target is measured here.
+//   auth-1k  POST /api/orders         a 1 KB JSON body with `Authorization: Bearer <JWT HS256>`, valid against
 //            ORDER_SCHEMA. This is the scenario the peer stacks (JWT + schema + rate limit) are built for.
-import { createHmac } from 'node:crypto';
+//   jwt-mix  POST /api/account/items  the small body with the bearer token of one of 1,000 clients, cycling:
+//            the identity target (JWT only, each client's token reused, as real clients do).
+//            Not /api/items: the `portcullis` server answers `small` there without credentials, and one
+//            server process serves every workload of its variant.
+import { JWT_AUDIENCE, JWT_ISSUER, signTokens } from './tokens.mjs';
+
+export { JWT_AUDIENCE, JWT_ISSUER };
 
 export const SMALL_PATH = '/api/items';
 export const ORDER_PATH = '/api/orders';
 export const HEALTH_PATH = '/health';
+export const JWT_MIX_PATH = '/api/account/items';
 
 export const SMALL_BODY = JSON.stringify({ sku: 'A-100', qty: 2 });
 
-/** The shared HS256 secret of the peer stacks. Benchmark-only; never a real secret. */
+/** The HS256 secret every verifier shares (Portcullis's jwt() guard and the peers). Benchmark-only; never a real secret. */
 export const JWT_SECRET = 'portcullis-bench-secret-0123456789abcdef';
 
 /** JSON Schema (draft-07 subset that ajv, fastify and express-openapi-validator all accept). */
@@ -69,19 +76,14 @@ function orderBody(bytes) {
 
 export const ORDER_BODY = orderBody(1024);
 
-function base64url(text) {
-  return Buffer.from(text).toString('base64url');
-}
+/** How many distinct clients (one token each) the jwt-mix workload cycles through. */
+export const JWT_MIX_CLIENTS = 1_000;
 
-/** One fixed HS256 token (signed here with node:crypto, no JWT library), valid until 2100. */
-function signToken() {
-  const header = base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
-  const payload = base64url(JSON.stringify({ sub: 'bench-user', scope: 'orders:write', iat: 1_700_000_000, exp: 4_102_444_800 }));
-  const signature = createHmac('sha256', JWT_SECRET).update(`${header}.${payload}`).digest('base64url');
-  return `${header}.${payload}.${signature}`;
-}
+/** One HS256 token per client (`sub` client-0 ... client-999), all with the run's iss and aud, valid until 2100. */
+export const JWT_MIX_TOKENS = Object.freeze(signTokens({ alg: 'HS256', key: JWT_SECRET, count: JWT_MIX_CLIENTS }));
 
-export const JWT_TOKEN = signToken();
+/** The fixed token of auth-1k (and of the server checks): client 0's. */
+export const JWT_TOKEN = JWT_MIX_TOKENS[0];
 
 /** The autocannon request of each workload. */
 export const WORKLOADS = Object.freeze({
@@ -98,6 +100,17 @@ export const WORKLOADS = Object.freeze({
     path: ORDER_PATH,
     headers: { 'content-type': 'application/json', authorization: `Bearer ${JWT_TOKEN}` },
     body: ORDER_BODY,
+  },
+  'jwt-mix': {
+    title: 'authenticated small JSON POST, 1,000 clients\' HS256 tokens',
+    method: 'POST',
+    path: JWT_MIX_PATH,
+    // `headers` is one client's request (what the server checks send); `requests` is the whole mix,
+    // one request per client in the form autocannon takes, spread over the connections by the
+    // load generator (load-generator.mjs).
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${JWT_TOKEN}` },
+    body: SMALL_BODY,
+    requests: Object.freeze(JWT_MIX_TOKENS.map((token) => Object.freeze({ headers: Object.freeze({ 'content-type': 'application/json', authorization: `Bearer ${token}` }) }))),
   },
 });
 

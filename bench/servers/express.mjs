@@ -1,9 +1,10 @@
-// Express apps for the three variants. Express 5 is `express`; Express 4 is the `express4` alias.
+// Express apps for the four variants. Express 5 is `express`; Express 4 is the `express4` alias.
 //   bare        express.json() + handlers: what any JSON API on Express already runs.
 //   portcullis  the adapter in front; Portcullis reads, caps and parses the JSON itself.
 //   peer        express-rate-limit + express-jwt + express.json() + express-openapi-validator.
+//   peer-jwt    express-jwt + express.json(): the JWT part of the peer alone (jwt-mix).
 import { createRequire } from 'node:module';
-import { ORDER_PATH, ORDER_SCHEMA, SMALL_PATH, HEALTH_PATH, JWT_SECRET, OK } from '../lib/workload.mjs';
+import { ORDER_PATH, ORDER_SCHEMA, SMALL_PATH, HEALTH_PATH, JWT_AUDIENCE, JWT_ISSUER, JWT_MIX_PATH, JWT_SECRET, OK } from '../lib/workload.mjs';
 import { createReadyFirewall } from '../lib/firewall.mjs';
 
 const require = createRequire(import.meta.url);
@@ -15,6 +16,7 @@ function loadExpress(major) {
 function addRoutes(app) {
   app.post(SMALL_PATH, (req, res) => res.json(OK));
   app.post(ORDER_PATH, (req, res) => res.json(OK));
+  app.post(JWT_MIX_PATH, (req, res) => res.json(OK));
   app.get(HEALTH_PATH, (req, res) => res.json(OK));
 }
 
@@ -34,13 +36,18 @@ function openApiDocument() {
   };
 }
 
+/** express-jwt as its README configures it, with the run's issuer and audience checked. */
+async function jwtMiddleware() {
+  const { expressjwt } = await import('express-jwt');
+  return expressjwt({ secret: JWT_SECRET, algorithms: ['HS256'], issuer: JWT_ISSUER, audience: JWT_AUDIENCE });
+}
+
 async function peerMiddleware(app, express) {
   const { rateLimit } = await import('express-rate-limit');
-  const { expressjwt } = await import('express-jwt');
   const OpenApiValidator = require('express-openapi-validator');
   // Limits far above anything the benchmark sends: the limiter does its bookkeeping but never blocks.
   app.use(rateLimit({ windowMs: 60_000, limit: 1_000_000_000, standardHeaders: 'draft-7', legacyHeaders: false }));
-  app.use(expressjwt({ secret: JWT_SECRET, algorithms: ['HS256'] }));
+  app.use(await jwtMiddleware());
   app.use(express.json());
   app.use(OpenApiValidator.middleware({ apiSpec: openApiDocument(), validateRequests: true, validateResponses: false }));
 }
@@ -55,6 +62,9 @@ export async function start(variant, { major = 5 } = {}) {
     app.use(portcullis(await createReadyFirewall()));
   } else if (variant === 'peer') {
     await peerMiddleware(app, express);
+  } else if (variant === 'peer-jwt') {
+    app.use(await jwtMiddleware());
+    app.use(express.json());
   } else {
     throw new Error(`unknown variant ${variant}`);
   }

@@ -231,6 +231,17 @@ describe('jwt: the verified-token cache', () => {
     assert.notEqual(timed(await decideWith(uncached, bearer(token))), undefined, 'cache: false verifies every time');
   });
 
+  test('concurrent first requests with one token share one verification', async () => {
+    const fw = firewall();
+    const token = hs256(claims({ sub: 'burst' }));
+    const decisions = await Promise.all(Array.from({ length: 20 }, () => decideWith(fw, bearer(token))));
+    assert.ok(decisions.every((d) => d.outcome === 'allow'));
+    // One verification makes one identity object; twenty would make twenty.
+    assert.equal(new Set(decisions.map((d) => d.identity)).size, 1);
+    const other = await decideWith(fw, bearer(hs256(claims({ sub: 'burst' }), { kid: 'other' })));
+    assert.notEqual(other.identity, decisions[0]?.identity, 'another token is verified on its own');
+  });
+
   test('a cached token is refused once it expires (exp re-checked on every use)', async () => {
     let now = NOW_MS;
     const fw = firewallWith({ clock: () => now, guards: [jwt({ ...base, clockToleranceSeconds: 0 })] });

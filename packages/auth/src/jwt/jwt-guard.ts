@@ -41,6 +41,9 @@ export function jwt(options: JwtOptions): GuardDefinition {
     const understoodCrit = new Set(o.criticalHeaders);
     const toleranceMs = o.clockToleranceSeconds * 1_000;
     const cache = o.cacheEntries > 0 ? new BoundedCache<VerifiedToken>(o.cacheEntries) : undefined;
+    // Verifications under way, by token hash. Entries live only as long as one verification (bounded
+    // by the guard's timeout), so the map is bounded by the number of distinct tokens in flight.
+    const inFlight = new Map<string, Promise<GuardOutcome>>();
 
     const { missing, ambiguous, refuse } = bearerRefusals<JwtFailureReason>(o.realm);
 
@@ -136,7 +139,14 @@ export function jwt(options: JwtOptions): GuardDefinition {
           } else if (hit.nbfMs !== undefined && now + toleranceMs < hit.nbfMs) return refuse('not-yet-valid');
           else return hit.outcome;
         }
-        return verify(read.token, cacheKey, now);
+        // Concurrent first requests with one token (a client's parallel calls, a burst after a
+        // key rotation) share one verification.
+        let pending = inFlight.get(cacheKey);
+        if (pending === undefined) {
+          pending = verify(read.token, cacheKey, now).finally(() => inFlight.delete(cacheKey));
+          inFlight.set(cacheKey, pending);
+        }
+        return pending;
       },
       async ready() {
         if (remote !== undefined) await remote.ready();
