@@ -24,3 +24,6 @@ export { signedRequest, signRequest } from './signed-request/index.js';
 export type { SignedRequestOptions, SignedRequestKey, SignRequestInput, SignatureAlgorithm } from './signed-request/index.js';
 export { webhookSignature, signWebhook } from './webhook/index.js';
 export type { WebhookSignatureOptions, SignWebhookInput, SignedWebhook } from './webhook/index.js';
+
+export { clientCertificate } from './mtls/index.js';
+export type { ClientCertificateOptions, ClientCertificateHeaderOptions, ClientCertificateRefusal } from './mtls/index.js';
