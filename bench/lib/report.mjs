@@ -305,6 +305,8 @@ function identitySection(load, micro) {
     'Portcullis verifies it then (during the warm-up) and serves it from its verified-token cache afterwards, which',
     'is the steady state of clients that reuse their tokens. The peers verify every request. What a first-seen',
     'token costs is in the micro rows below (cold).',
+    'The Portcullis / bare ratio here includes the foundation guards and the adapter, which `small` measures',
+    'alone; the guard\'s own steady-state cost is the cache-hit row of the micro table below.',
     '',
   ];
   const rows = jwtMixRows(load).filter((r) => r.variants !== undefined);
