@@ -66,8 +66,8 @@ export function jwt(options: JwtOptions): GuardDefinition {
       return selectKeys(staticKeys ?? (await importStatic()), header);
     };
 
-    const verifyOptions = (now: number, alg: string): JWTVerifyOptions => ({
-      algorithms: [alg],
+    // The checks jose makes, built once; only the algorithm and the clock change per token.
+    const claimChecks: JWTVerifyOptions = Object.freeze({
       ...(o.issuer === undefined ? {} : { issuer: o.issuer }),
       ...(o.audience === undefined ? {} : { audience: o.audience }),
       clockTolerance: o.clockToleranceSeconds,
@@ -75,8 +75,8 @@ export function jwt(options: JwtOptions): GuardDefinition {
       ...(o.maxTokenAgeSeconds === undefined ? {} : { maxTokenAge: o.maxTokenAgeSeconds }),
       ...(o.type === undefined ? {} : { typ: o.type }),
       crit: Object.fromEntries(o.criticalHeaders.map((name) => [name, true])),
-      currentDate: new Date(now),
     });
+    const verifyOptions = (now: number, alg: string): JWTVerifyOptions => ({ ...claimChecks, algorithms: [alg], currentDate: new Date(now) });
 
     const verify = async (token: string, cacheKey: string | undefined, now: number): Promise<GuardOutcome> => {
       const header = vetHeader(token, allowed, understoodCrit);
