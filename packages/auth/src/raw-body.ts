@@ -1,4 +1,4 @@
-import type { ParsedBody } from '@portcullis/core';
+import type { Diagnostic, ParsedBody } from '@portcullis/core';
 
 const EMPTY = new Uint8Array(0);
 
@@ -18,4 +18,22 @@ export function signedBodyBytes(body: ParsedBody): Uint8Array | undefined {
     default:
       return undefined;
   }
+}
+
+/**
+ * Reports, once per guard, that a signed body could not be checked (a framework parser ran before
+ * Portcullis, or the media type is one it does not read): a misconfiguration the operator must fix.
+ */
+export function bodyUnavailableReporter(report: (diagnostic: Diagnostic) => void, guard: string, advice: string): () => void {
+  let reported = false;
+  return () => {
+    if (reported) return;
+    reported = true;
+    report({
+      code: 'PC_SIGNATURE_BODY_UNAVAILABLE',
+      severity: 'error',
+      guard,
+      message: `a signed body could not be checked: its raw bytes were not available (a framework body parser ran before Portcullis, or the media type is not one Portcullis reads). Such requests are refused; ${advice}`,
+    });
+  };
 }

@@ -27,7 +27,7 @@ import {
   type PolicyPath,
 } from '@portcullis/core';
 import { authDeny } from '../codes.js';
-import { signedBodyBytes } from '../raw-body.js';
+import { bodyUnavailableReporter, signedBodyBytes } from '../raw-body.js';
 import { constantTimeEqual, hmac } from '../hash.js';
 import { HEADER_NAME, KEY_ID, readSignatureAuthorization, type SignatureParams } from './authorization-header.js';
 import { SCHEMES, headerLine, stringToSign, type SignatureAlgorithm } from './canonical.js';
@@ -170,18 +170,7 @@ export function signedRequest(options: SignedRequestOptions): GuardDefinition {
     // Hands "this request was signed, with this digest" from the identity stage to the body stage.
     // Keyed by the request object, so an entry goes away with its request.
     const signed = new WeakMap<FirewallRequest, SignedBody>();
-    let reportedUnavailable = false;
-    const reportUnavailable = (): void => {
-      if (reportedUnavailable) return;
-      reportedUnavailable = true;
-      context.report({
-        code: 'PC_SIGNATURE_BODY_UNAVAILABLE',
-        severity: 'error',
-        guard: bodyId,
-        message:
-          'a signed request body could not be checked against its Content-Digest: its raw bytes were not available (a framework body parser ran before Portcullis, or the media type is not one Portcullis reads). Such requests are refused; register Portcullis before body parsers and sign JSON, form or text bodies.',
-      });
-    };
+    const reportUnavailable = bodyUnavailableReporter((d) => context.report(d), bodyId, 'register Portcullis before body parsers and sign JSON, form or text bodies.');
 
     /** Synchronous up to the nonce check: a bad signature costs no Store round trip. */
     const verify = (request: FirewallRequest, params: SignatureParams, guardContext: GuardContext): GuardOutcome | Promise<GuardOutcome> => {

@@ -23,7 +23,7 @@ import {
   type ParsedBody,
 } from '@portcullis/core';
 import { authDeny } from '../codes.js';
-import { signedBodyBytes } from '../raw-body.js';
+import { bodyUnavailableReporter, signedBodyBytes } from '../raw-body.js';
 import { constantTimeEqual } from '../hash.js';
 import { readSecret } from '../signed-request/secret.js';
 import { webhookMac } from './sign-webhook.js';
@@ -124,18 +124,7 @@ export function webhookSignature(options: WebhookSignatureOptions): GuardDefinit
     const ALLOWED: AllowOutcome = Object.freeze({ outcome: 'allow' as const, identity });
     const id = common.id;
 
-    let reportedUnavailable = false;
-    const reportUnavailable = (): void => {
-      if (reportedUnavailable) return;
-      reportedUnavailable = true;
-      context.report({
-        code: 'PC_SIGNATURE_BODY_UNAVAILABLE',
-        severity: 'error',
-        guard: id,
-        message:
-          'a webhook body could not be checked against its signature: its raw bytes were not available (a framework body parser ran before Portcullis, or the media type is not one Portcullis reads). Such deliveries are refused; register Portcullis before body parsers on the webhook route.',
-      });
-    };
+    const reportUnavailable = bodyUnavailableReporter((d) => context.report(d), id, 'register Portcullis before body parsers on the webhook route.');
 
     const verify = (body: ParsedBody, presented: Buffer, timestamp: string | undefined, guardContext: GuardContext): GuardOutcome | Promise<GuardOutcome> => {
       const bytes = signedBodyBytes(body);
