@@ -96,7 +96,7 @@ export type { Telemetry, Diagnostic } from './telemetry/telemetry.js';
 export { noopTelemetry, combineTelemetry } from './telemetry/telemetry.js';
 export type { DecisionEvent, DecisionEventOptions, DiagnosticEvent, LoggerLike } from './telemetry/decision-events.js';
 
-export { parseIp, parseCidr, formatIp, CidrList } from './net/ip.js';
+export { parseIp, parseCidr, formatIp, maskBytes, isIpv4Mapped, CidrList } from './net/ip.js';
 
 // Helpers for adapters on Node's http module (structural: core imports no Node module).
 export { tlsPeerReader } from './adapter-support/tls-peer.js';
