@@ -38,6 +38,8 @@ function ipKey(prefix: number): KeyResolver {
   return (request) => {
     const text = request.clientIp;
     if (text === undefined) return undefined;
+    // Core hands over a canonical address: IPv4 needs no grouping, hence no parsing.
+    if (!text.includes(':')) return text;
     const bytes = parseIp(text);
     if (bytes === undefined) return undefined;
     if (isIpv4Mapped(bytes) || prefix === 128) return formatIp(bytes);

@@ -14,7 +14,7 @@ import {
   type Store,
 } from '@portcullis/core';
 import { RateLimiterRes } from 'rate-limiter-flexible';
-import { calendarPeriod } from './calendar.js';
+import { calendarClock } from './calendar.js';
 import { rateLimitDeny } from './codes.js';
 import { policyHeader, rateLimitHeader } from './headers.js';
 import { readRateLimitOptions, type CompiledWindow, type RateLimitOptions } from './options.js';
@@ -26,11 +26,26 @@ const SHARED_KEY = '(unresolved)';
 const INSURANCE_MAX_KEYS = 10_000;
 const MAX_COST = 1_000_000_000;
 
+/** One limit's count for this request, whichever way it was counted. */
 interface WindowOutcome {
   readonly window: CompiledWindow;
-  readonly res: TaggedResult;
+  readonly consumedPoints: number;
+  readonly remainingPoints: number;
+  readonly msBeforeNext: number;
   readonly exceeded: boolean;
   readonly quota: boolean;
+  /** Counted by the in-memory insurance limiter (the store was down). */
+  readonly insurance: boolean;
+}
+
+/** The in-process MemoryStore's synchronous counter: no promise, no round trip to save or insure. */
+interface SyncCounter {
+  incrementSync(key: string, by: number, ttlMs: number): { readonly value: number; readonly ttlMs: number };
+}
+
+function syncCounterOf(store: Store): SyncCounter | undefined {
+  const candidate = store as Store & Partial<SyncCounter>;
+  return store.name === 'memory' && typeof candidate.incrementSync === 'function' ? (candidate as SyncCounter) : undefined;
 }
 
 function isRateLimiterRes(value: unknown): value is TaggedResult {
@@ -101,6 +116,7 @@ export function rateLimit(options: RateLimitOptions): GuardDefinition {
       });
     const limiters = o.windows.map((window) => ({ window, limiter: makeLimiter(window, `${o.prefix}${window.name}:`), quota: false }));
     const quota = o.quota;
+    const periodAt = quota === undefined ? undefined : calendarClock(quota.period);
     const quotaLimiter = quota === undefined ? undefined : { window: quota, limiter: makeLimiter(quota, `${o.prefix}${quota.name}:`), quota: true };
     const allWindows: CompiledWindow[] = [...o.windows, ...(quota === undefined ? [] : [quota])];
     const policyValue = policyHeader(allWindows);
@@ -142,15 +158,24 @@ export function rateLimit(options: RateLimitOptions): GuardDefinition {
     const consumeOne = (entry: { window: CompiledWindow; limiter: StoreLimiter; quota: boolean }, key: string, cost: number, now: number): Promise<WindowOutcome> => {
       let consume: Promise<TaggedResult>;
       if (entry.quota && quota !== undefined) {
-        const period = calendarPeriod(quota.period, now);
+        const period = (periodAt as NonNullable<typeof periodAt>)(now);
         consume = entry.limiter.consume(`${period.id}:${key}`, cost, { customDuration: period.secondsLeft });
       } else {
         consume = entry.limiter.consume(key, cost);
       }
+      const outcome = (res: TaggedResult, exceeded: boolean): WindowOutcome => ({
+        window: entry.window,
+        consumedPoints: res.consumedPoints,
+        remainingPoints: res.remainingPoints,
+        msBeforeNext: res.msBeforeNext,
+        exceeded,
+        quota: entry.quota,
+        insurance: res.insurance === true,
+      });
       return consume.then(
-        (res) => ({ window: entry.window, res, exceeded: false, quota: entry.quota }),
+        (res) => outcome(res, false),
         (error: unknown) => {
-          if (isRateLimiterRes(error)) return { window: entry.window, res: error, exceeded: true, quota: entry.quota };
+          if (isRateLimiterRes(error)) return outcome(error, true);
           throw error;
         },
       );
@@ -191,29 +216,44 @@ export function rateLimit(options: RateLimitOptions): GuardDefinition {
       }
       const entries = quotaLimiter === undefined ? limiters : [...limiters, quotaLimiter];
       const outcomes = await Promise.all(entries.map((entry) => consumeOne(entry, key, cost, now)));
-      const insurance = outcomes.some((r) => r.res.insurance === true);
+      const insurance = outcomes.some((r) => r.insurance);
       if (!insurance) storeAnswered();
-      // The limit closest to refusing is the one reported in `RateLimit`.
-      let closest = outcomes[0] as WindowOutcome;
-      for (const r of outcomes) if (r.res.remainingPoints < closest.res.remainingPoints) closest = r;
-      const annotations = { 'ratelimit.store': insurance ? 'insurance' : store.name, 'ratelimit.remaining': closest.res.remainingPoints, 'ratelimit.limit': closest.window.name };
-      const exceeded = outcomes.filter((r) => r.exceeded);
-      if (exceeded.length === 0) {
-        if (!o.headers) return { outcome: 'allow', annotations } satisfies AllowOutcome;
-        return { outcome: 'allow', annotations, responseHeaders: withHeaders([], closest.window.name, closest.res.remainingPoints, closest.res.msBeforeNext) } satisfies AllowOutcome;
+      const verdict = conclude(outcomes, insurance ? 'insurance' : store.name);
+      // The request that first crosses a limit earns a strike (later ones in the window do not).
+      const crossed = verdict.crossed;
+      if (o.penalty === undefined || crossed === undefined) return verdict.outcome;
+      if (crossed.consumedPoints - cost > crossed.window.points) return verdict.outcome;
+      const until = await penalize(key, now);
+      return refusal(verdict.exceeded, verdict.annotations, until - now);
+    };
+
+    /** Every limit of the guard, counted synchronously in the in-process store. */
+    const countSync = (counter: SyncCounter, key: string, cost: number, now: number): WindowOutcome[] => {
+      const outcomes: WindowOutcome[] = [];
+      const count = (window: CompiledWindow, storeKey: string, ttlMs: number, isQuota: boolean): void => {
+        const result = counter.incrementSync(storeKey, cost, ttlMs);
+        outcomes.push({
+          window,
+          consumedPoints: result.value,
+          remainingPoints: Math.max(window.points - result.value, 0),
+          msBeforeNext: result.ttlMs,
+          exceeded: result.value > window.points,
+          quota: isQuota,
+          insurance: false,
+        });
+      };
+      for (const window of o.windows) count(window, `${o.prefix}${window.name}:${key}`, window.windowSeconds * 1000, false);
+      if (quota !== undefined) {
+        const period = (periodAt as NonNullable<typeof periodAt>)(now);
+        count(quota, `${o.prefix}${quota.name}:${period.id}:${key}`, period.secondsLeft * 1000, true);
       }
-      let waitMs = 0;
-      for (const r of exceeded) waitMs = Math.max(waitMs, r.res.msBeforeNext);
+      return outcomes;
+    };
+
+    /** 429 with Retry-After (and the RateLimit fields), for the limits that were exceeded. */
+    const refusal = (exceeded: readonly WindowOutcome[], annotations: Record<string, string | number>, waitMs: number): DenyOutcome => {
       const windowExceeded = exceeded.find((r) => !r.quota);
       const first = windowExceeded ?? (exceeded[0] as WindowOutcome);
-      // The request that first crosses a limit earns a strike (later ones in the window do not).
-      if (o.penalty !== undefined && windowExceeded !== undefined) {
-        const consumed = windowExceeded.res.consumedPoints;
-        if (consumed > windowExceeded.window.points && consumed - cost <= windowExceeded.window.points) {
-          const until = await penalize(key, now);
-          waitMs = Math.max(waitMs, until - now);
-        }
-      }
       const retryAfter = Math.max(1, Math.ceil(waitMs / 1000));
       return rateLimitDeny(
         windowExceeded === undefined ? 'quota_exceeded' : 'rate_limited',
@@ -222,6 +262,26 @@ export function rateLimit(options: RateLimitOptions): GuardDefinition {
         annotations,
       );
     };
+
+    /** The answer to a counted request: allowed with the RateLimit fields, or refused. */
+    const conclude = (outcomes: readonly WindowOutcome[], storeLabel: string): { outcome: GuardOutcome; exceeded: readonly WindowOutcome[]; crossed: WindowOutcome | undefined; annotations: Record<string, string | number> } => {
+      // The limit closest to refusing is the one reported in `RateLimit`.
+      let closest = outcomes[0] as WindowOutcome;
+      for (const r of outcomes) if (r.remainingPoints < closest.remainingPoints) closest = r;
+      const annotations = { 'ratelimit.store': storeLabel, 'ratelimit.remaining': closest.remainingPoints, 'ratelimit.limit': closest.window.name };
+      const exceeded = outcomes.filter((r) => r.exceeded);
+      if (exceeded.length === 0) {
+        const outcome: AllowOutcome = o.headers
+          ? { outcome: 'allow', annotations, responseHeaders: withHeaders([], closest.window.name, closest.remainingPoints, closest.msBeforeNext) }
+          : { outcome: 'allow', annotations };
+        return { outcome, exceeded, crossed: undefined, annotations };
+      }
+      let waitMs = 0;
+      for (const r of exceeded) waitMs = Math.max(waitMs, r.msBeforeNext);
+      return { outcome: refusal(exceeded, annotations, waitMs), exceeded, crossed: exceeded.find((r) => !r.quota), annotations };
+    };
+
+    const syncCounter = o.penalty === undefined ? syncCounterOf(store) : undefined;
 
     return Object.freeze<Guard>({
       ...o.common,
@@ -244,6 +304,8 @@ export function rateLimit(options: RateLimitOptions): GuardDefinition {
         const cost = costOf(request, guardContext);
         if (cost === 0) return ALLOW;
         const now = guardContext.now();
+        // The in-process store answers synchronously: no promise, and nothing to insure.
+        if (syncCounter !== undefined) return conclude(countSync(syncCounter, key, cost, now), store.name).outcome;
         const localBan = localBans.get(key);
         if (localBan !== undefined) {
           if (localBan > now) return blocked(localBan, now);
