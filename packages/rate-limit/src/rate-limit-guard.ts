@@ -36,6 +36,8 @@ interface WindowOutcome {
   readonly quota: boolean;
   /** Counted by the in-memory insurance limiter (the store was down). */
   readonly insurance: boolean;
+  /** Refused by the local deny cache, without asking the store. */
+  readonly local: boolean;
 }
 
 /** The in-process MemoryStore's synchronous counter: no promise, no round trip to save or insure. */
@@ -79,7 +81,8 @@ export function rateLimit(options: RateLimitOptions): GuardDefinition {
       context.report({ code: 'PC_RATE_LIMIT_MEMORY_IN_CLUSTER', severity: 'warn', guard: id, path: context.path, message: 'the rate limit counts in this process\'s memory, but the service runs several processes: each allows the full limit; use @portcullis/redis' });
     }
 
-    // The store is skipped for `storeRetryMs` after a failure (the insurance limiter answers), then tried again.
+    // The store is skipped for `storeRetryMs` after a failure (the insurance limiter answers), then
+    // tried again. Real time, not the policy clock: a fixed test clock would never retry the store.
     let storeDownUntil = 0;
     let storeWasDown = false;
     const storeDown = (): boolean => storeDownUntil !== 0 && Date.now() < storeDownUntil;
@@ -109,6 +112,7 @@ export function rateLimit(options: RateLimitOptions): GuardDefinition {
         // An in-process store cannot hang; a remote one is bounded.
         timeoutMs: inProcess ? Number.POSITIVE_INFINITY : o.storeTimeoutMs,
         onStoreError,
+        onStoreAnswered: storeAnswered,
         storeDown,
         ...(insuranceStore === undefined
           ? {}
@@ -171,6 +175,8 @@ export function rateLimit(options: RateLimitOptions): GuardDefinition {
         exceeded,
         quota: entry.quota,
         insurance: res.insurance === true,
+        // rate-limiter-flexible's in-memory block refuses with nothing consumed; a store count is >= 1.
+        local: exceeded && res.consumedPoints === 0,
       });
       return consume.then(
         (res) => outcome(res, false),
@@ -216,9 +222,10 @@ export function rateLimit(options: RateLimitOptions): GuardDefinition {
       }
       const entries = quotaLimiter === undefined ? limiters : [...limiters, quotaLimiter];
       const outcomes = await Promise.all(entries.map((entry) => consumeOne(entry, key, cost, now)));
-      const insurance = outcomes.some((r) => r.insurance);
-      if (!insurance) storeAnswered();
-      const verdict = conclude(outcomes, insurance ? 'insurance' : store.name);
+      // Which counter answered: the store, the insurance limiter (store down), or only the local deny cache.
+      const fromStore = outcomes.some((r) => !r.insurance && !r.local);
+      const label = fromStore ? store.name : outcomes.some((r) => r.insurance) ? 'insurance' : 'local';
+      const verdict = conclude(outcomes, label);
       // The request that first crosses a limit earns a strike (later ones in the window do not).
       const crossed = verdict.crossed;
       if (o.penalty === undefined || crossed === undefined) return verdict.outcome;
@@ -240,6 +247,7 @@ export function rateLimit(options: RateLimitOptions): GuardDefinition {
           exceeded: result.value > window.points,
           quota: isQuota,
           insurance: false,
+          local: false,
         });
       };
       for (const window of o.windows) count(window, `${o.prefix}${window.name}:${key}`, window.windowSeconds * 1000, false);

@@ -25,6 +25,8 @@ export interface StoreLimiterOptions {
   readonly insurance?: StoreLimiter;
   /** Called on a store failure (to report it and to skip the store for a while). */
   readonly onStoreError?: (error: unknown) => void;
+  /** Called when a store operation succeeded: the only proof that a store that failed is back. */
+  readonly onStoreAnswered?: () => void;
   /** True while the store is known to be down: its calls are skipped, the insurance limiter answers. */
   readonly storeDown?: () => boolean;
   /** Marks this limiter's answers as the insurance limiter's. */
@@ -58,6 +60,7 @@ export class StoreLimiter extends RateLimiterStoreAbstract {
   readonly #store: Store;
   readonly #timeoutMs: number;
   readonly #onStoreError: ((error: unknown) => void) | undefined;
+  readonly #onStoreAnswered: (() => void) | undefined;
   readonly #storeDown: (() => boolean) | undefined;
   readonly #isInsurance: boolean;
 
@@ -75,6 +78,7 @@ export class StoreLimiter extends RateLimiterStoreAbstract {
     this.#store = options.store;
     this.#timeoutMs = options.timeoutMs;
     this.#onStoreError = options.onStoreError;
+    this.#onStoreAnswered = options.onStoreAnswered;
     this.#storeDown = options.storeDown;
     this.#isInsurance = options.isInsurance === true;
   }
@@ -93,10 +97,16 @@ export class StoreLimiter extends RateLimiterStoreAbstract {
       promise = Promise.reject(error);
     }
     const bounded = Number.isFinite(this.#timeoutMs) ? withTimeout(promise, this.#timeoutMs) : promise;
-    return bounded.catch((error: unknown) => {
-      this.#onStoreError?.(error);
-      throw error instanceof StoreUnavailableError ? error : new StoreUnavailableError('store operation failed', { cause: error });
-    });
+    return bounded.then(
+      (value) => {
+        this.#onStoreAnswered?.();
+        return value;
+      },
+      (error: unknown) => {
+        this.#onStoreError?.(error);
+        throw error instanceof StoreUnavailableError ? error : new StoreUnavailableError('store operation failed', { cause: error });
+      },
+    );
   }
 
   _upsert(rlKey: string, points: number, msDuration: number, forceExpire = false): Promise<CounterResult> {

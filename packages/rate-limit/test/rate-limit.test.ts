@@ -299,6 +299,7 @@ describe('rateLimit: store failures', () => {
     const before = store.increments;
     const refused = await sendTimes(h, 50);
     assert.ok(refused.every((d) => d.code === 'rate_limited'));
+    assert.ok(refused.every((d) => d.annotations['ratelimit.store'] === 'local'), 'the decision says the store was not asked');
     assert.equal(store.increments, before, 'fifty refusals, no store round trip');
     const off = new ControlledStore();
     const uncached = harness({ store: off, localDenyCache: false, limits: [{ points: 3, windowSeconds: 60 }] });
