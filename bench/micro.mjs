@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Micro benchmark: the cost of `decide()` per guard, on a warm firewall, without HTTP; and, in a
-// `library` section, jose's jwtVerify called directly, so the raw library cost sits next to the
-// cost of a decision that uses it.
+// Micro benchmark: the cost of `decide()` per guard (foundation, identity, rate limit), on a warm
+// firewall, without HTTP; and, in a `library` section, jose's jwtVerify called directly, so the raw
+// library cost sits next to the cost of a decision that uses it.
 //
 // Method: every case builds its firewall once and awaits ready(); a warm-up of discarded decides
 // lets the JIT settle; then the cases take turns (one batch of decides each, round after round),
@@ -20,7 +20,7 @@ import * as auth from '@portcullis/auth';
 import { createFirewall } from '@portcullis/core';
 import { describeMachine } from './lib/machine.mjs';
 import { median } from './lib/measure.mjs';
-import { identityMicroCases, libraryMicroCases, MICRO_CASES } from './lib/micro-cases.mjs';
+import { identityMicroCases, libraryMicroCases, MICRO_CASES, rateLimitMicroCases } from './lib/micro-cases.mjs';
 import { writeReport } from './lib/report.mjs';
 
 const RESULTS = fileURLToPath(new URL('./results/micro.json', import.meta.url));
@@ -87,9 +87,11 @@ function print(rows, minimalNs) {
 async function main() {
   const machine = describeMachine();
   const identity = identityMicroCases(auth, { decidesPerCase: callsPerCase });
-  for (const note of identity.skipped) console.log(`skipped: ${note}`);
+  // Imported here, not at the top: a run without the package built still measures everything else.
+  const rateLimits = rateLimitMicroCases(await import('@portcullis/rate-limit').catch(() => undefined));
+  for (const note of [...identity.skipped, ...rateLimits.skipped]) console.log(`skipped: ${note}`);
   const cases = [];
-  for (const benchCase of [...MICRO_CASES, ...identity.cases]) cases.push(await prepareDecide(benchCase));
+  for (const benchCase of [...MICRO_CASES, ...identity.cases, ...rateLimits.cases]) cases.push(await prepareDecide(benchCase));
   for (const benchCase of await libraryMicroCases()) cases.push(await prepareLibrary(benchCase));
   // Cases take turns in rounds, so drifts of the machine spread over all of them. WebCrypto cases
   // (cold verifications, jose itself) run in rounds of their own: their thread-pool work and garbage
@@ -117,7 +119,8 @@ async function main() {
     'Cold JWT rows and the library rows are wall time per serial call: WebCrypto verifies on libuv\'s thread pool, and the main thread waits idle for part of it. A server under load fills that wait with other requests, so these rows overstate the CPU a verification takes from the event loop.',
     'Library rows call jose\'s `jwtVerify` directly with the same checks as the guard (algorithm, issuer, audience, exp): with a CryptoKey imported once (what `jwt()` does), and for HS256 also with the secret as raw bytes (jose then imports the key on every call, the cost `jwt()` avoids).',
     'Cold JWT rows and library rows run in rounds of their own, after the other cases: WebCrypto\'s thread-pool work and garbage would otherwise fall into the next case\'s batches.',
-    ...identity.skipped.map((note) => `Not measured: ${note}.`),
+    'Rate-limit cases count in the policy\'s default MemoryStore, one client IP, with limits far above the number of decides (every decide is counted, none is refused); the two-window case also counts a daily quota (three counters per decide). The Redis store is measured under a steady load by `bench/rate-limit.mjs`.',
+    ...[...identity.skipped, ...rateLimits.skipped].map((note) => `Not measured: ${note}.`),
   ];
   const output = { generatedAt: new Date().toISOString(), machine: { cpus: machine.cpus, cpusAvailable: machine.cpusAvailable, cpuModel: machine.cpuModel, node: machine.node, loadAverageAtStart: machine.loadAverageAtStart }, config, cases: results, library, notes };
   mkdirSync(fileURLToPath(new URL('./results/', import.meta.url)), { recursive: true });

@@ -2,6 +2,7 @@
 // row minus the `minimal` row is that guard's cost), the whole foundation policy, and the whole
 // policy with a JSON body. Every case decides the same kind of request and must allow it.
 // Then the identity guards of @portcullis/auth on the same minimal policy (identityMicroCases),
+// rateLimit() of @portcullis/rate-limit on the policy's default MemoryStore (rateLimitMicroCases),
 // and jose's own jwtVerify called directly (libraryMicroCases), so that the page shows what the
 // library costs next to what a decision with it costs.
 import { randomBytes, webcrypto } from 'node:crypto';
@@ -174,6 +175,39 @@ export function identityMicroCases(auth, { decidesPerCase }) {
   }
   // Tagged so the report shows these rows with the identity targets, not among the foundation guards.
   return { cases: cases.map((c) => ({ ...c, group: 'identity' })), skipped };
+}
+
+/** Far above any number of decides a run makes: the limiter counts every decide but never refuses. */
+const NEVER_REACHED = 1_000_000_000;
+
+/**
+ * rateLimit() on the minimal policy and its default MemoryStore, one client IP (127.0.0.1) every
+ * decide: one 60 s window, and two windows plus a daily quota (three counters per decide). Each row
+ * minus `minimal` is the guard's cost (the issue's target: ≤ 2 µs). `rateLimitModule` is
+ * @portcullis/rate-limit, or undefined when it cannot be imported: the cases are then skipped with a note.
+ */
+export function rateLimitMicroCases(rateLimitModule) {
+  if (typeof rateLimitModule?.rateLimit !== 'function') return { cases: [], skipped: ['rate-limit cases: @portcullis/rate-limit does not export rateLimit() (not built?)'] };
+  const { rateLimit } = rateLimitModule;
+  const request = `GET ${HEALTH_PATH}, one client IP`;
+  const cases = [
+    {
+      id: 'rate-limit-memory',
+      title: '+ rateLimit, memory store, 1 window',
+      policy: { ...MINIMAL, guards: [rateLimit({ limits: [{ points: NEVER_REACHED, windowSeconds: 60 }] })] },
+      request,
+      makeInit: same(getInit(HEALTH_PATH)),
+    },
+    {
+      id: 'rate-limit-memory-quota',
+      title: '+ rateLimit, memory store, 2 windows + quota',
+      policy: { ...MINIMAL, guards: [rateLimit({ limits: [{ points: NEVER_REACHED, windowSeconds: 60 }, { points: NEVER_REACHED, windowSeconds: 3_600 }], quota: { points: NEVER_REACHED, period: 'day' } })] },
+      request,
+      makeInit: same(getInit(HEALTH_PATH)),
+    },
+  ];
+  // Tagged so the report shows these rows in the rate-limit section, with their target.
+  return { cases: cases.map((c) => ({ ...c, group: 'rate-limit' })), skipped: [] };
 }
 
 /**

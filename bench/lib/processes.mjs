@@ -22,16 +22,24 @@ function allowedCpus() {
   return cpus.filter(Number.isInteger);
 }
 
-/** `{ server, load }` CPU ids when pinning is possible, else undefined. */
+/**
+ * `{ server, load }` CPU ids when pinning is possible, else undefined. A runner started pinned by
+ * another (the rate-limit benchmark's measuring process, on the load core) gets its parent's plan in
+ * BENCH_PINNING: asked itself, it would see one allowed CPU and pin nothing.
+ */
 export const PINNING = (() => {
+  if (process.env.BENCH_PINNING !== undefined) return JSON.parse(process.env.BENCH_PINNING) ?? undefined;
   const cpus = allowedCpus();
   if (cpus === undefined || cpus.length < 2) return undefined;
   return { server: cpus[0], load: cpus[1] };
 })();
 
-/** Spawns `node <script> ...args` with an IPC channel, pinned to `cpu` when pinning is on. */
-export function spawnNode(script, args, cpu) {
-  const nodeArgs = [script, ...args];
+/**
+ * Spawns `node [...nodeOptions] <script> ...args` with an IPC channel, pinned to `cpu` when pinning
+ * is on. `nodeOptions` are Node's own flags (e.g. `--expose-gc`).
+ */
+export function spawnNode(script, args, cpu, nodeOptions = []) {
+  const nodeArgs = [...nodeOptions, script, ...args];
   const [command, commandArgs] =
     PINNING === undefined || cpu === undefined ? [process.execPath, nodeArgs] : ['taskset', ['-c', String(cpu), process.execPath, ...nodeArgs]];
   // taskset execs node in place, so the child keeps the IPC descriptor and the pid is node's.

@@ -1,5 +1,6 @@
-// Regenerates docs/benchmarks.md from bench/results/latest.json (load) and
-// bench/results/micro.json (micro). Both runners call it, so the page always shows the latest of each.
+// Regenerates docs/benchmarks.md from bench/results/latest.json (load), bench/results/micro.json
+// (micro) and bench/results/rate-limit.json (rate limits). Every runner calls it, so the page always
+// shows the latest of each.
 // Results from before a workload or case existed still render: what they lack is "not measured".
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +12,8 @@ const PAGE = fileURLToPath(new URL('../../docs/benchmarks.md', import.meta.url))
 const QUICK_LOAD = fileURLToPath(new URL('../results/quick.json', import.meta.url));
 const QUICK_MICRO = fileURLToPath(new URL('../results/micro-quick.json', import.meta.url));
 const QUICK_PAGE = fileURLToPath(new URL('../results/quick.md', import.meta.url));
+const RATE_LIMIT = fileURLToPath(new URL('../results/rate-limit.json', import.meta.url));
+const QUICK_RATE_LIMIT = fileURLToPath(new URL('../results/rate-limit-quick.json', import.meta.url));
 
 /** The issue's target: an adapter with the foundation guards keeps this share of bare throughput. */
 export const TARGET_RATIO = 0.9;
@@ -42,6 +45,11 @@ const JWT_MIX_TARGETS = { express5: 0.9, express4: 0.9, koa3: 0.9, fastify5: 0.8
 export const REPEAT_TOKEN_TARGET_NS = 5_000;
 const REPEAT_TOKEN_CASES = ['jwt-hs256-cached', 'jwt-es256-cached'];
 const NOT_MEASURED = 'not measured in this run';
+/** The rate-limit issue's targets: the guard's own cost on the memory store, and p99 on Redis at a steady rate. */
+export const RATE_LIMIT_MEMORY_TARGET_NS = 2_000;
+export const RATE_LIMIT_REDIS_P99_TARGET_US = 1_000;
+const RATE_LIMIT_MICRO_CASES = ['rate-limit-memory', 'rate-limit-memory-quota'];
+const REDIS_P99_TARGET = `${RATE_LIMIT_REDIS_P99_TARGET_US / 1_000} ms`;
 
 function readJson(path) {
   return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : undefined;
@@ -220,15 +228,16 @@ function auth1kCaveat(load) {
   if (load.policy?.jwt !== undefined) {
     return [
       `The Portcullis column of that table runs the foundation guards and ${load.policy.jwt}. It is still **not**`,
-      'the whole peer stack: there is no schema validation and no rate limit in it (`@portcullis/rate-limit` does',
-      'not exist yet), so it shows the cost of the foundation guards and JWT verification on a 1 KB body.',
+      'the whole peer stack: there is no schema validation and no rate limit in it (the load benchmark\'s policy',
+      'has no `rateLimit()`; rate limiters are compared in the rate-limit section below), so it shows the cost of',
+      'the foundation guards and JWT verification on a 1 KB body.',
       '',
     ];
   }
   return [
     'The Portcullis column of that table is **not** a like-for-like comparison: this run predates the `jwt()`',
     'guard in the benchmark policy, so it has no JWT verification, and there is no rate limit either',
-    '(`@portcullis/rate-limit` does not exist yet). It shows the cost of the foundation guards on a 1 KB body.',
+    '(the load benchmark\'s policy has no `rateLimit()`). It shows the cost of the foundation guards on a 1 KB body.',
     '',
   ];
 }
@@ -370,11 +379,12 @@ function microSection(micro) {
     ...(busyWarning(micro.machine).length > 0 ? [''] : []),
     // Identity rows are in their own section, with their targets and jose's own cost.
     ...(micro.cases.some((c) => c.group === 'identity') ? ['The identity guards\' rows (JWT, API key, signed requests) are in the identity section above.', ''] : []),
+    ...(micro.cases.some((c) => c.group === 'rate-limit') ? ['The rate-limit rows are in the rate-limit section above.', ''] : []),
     '| case | request | ns / decide (median) | decisions / s | vs. minimal |',
     '| --- | --- | ---: | ---: | ---: |',
   );
   const minimal = micro.cases.find((c) => c.id === 'minimal')?.medianNs;
-  for (const c of micro.cases.filter((row) => row.group !== 'identity')) {
+  for (const c of micro.cases.filter((row) => row.group !== 'identity' && row.group !== 'rate-limit')) {
     const delta = minimal === undefined || c.id === 'minimal' ? '' : `${c.medianNs >= minimal ? '+' : '−'}${number(Math.abs(c.medianNs - minimal))} ns`;
     lines.push(`| ${c.title} | ${c.request} | ${number(c.medianNs)} | ${number(c.opsPerSecond)} | ${delta} |`);
   }
@@ -382,18 +392,190 @@ function microSection(micro) {
   return lines;
 }
 
-/** The page, from load results and micro results (either may be undefined). */
-export function renderReport(load, micro) {
+// ---- Rate limits (bench/rate-limit.mjs and the rate-limit micro rows) ----
+
+const ms3 = (us) => (us === undefined || us === null ? 'n/a' : `${(us / 1_000).toFixed(3)}`);
+const verdict = (ok) => (ok ? '**met**' : '**not met**');
+
+function rateLimitMicroRows(micro) {
+  return RATE_LIMIT_MICRO_CASES.map((id) => micro?.cases.find((c) => c.id === id)).filter((c) => c !== undefined);
+}
+
+/** The guard's own cost: the row minus `minimal` of the same micro run. */
+function guardCostNs(micro, row) {
+  const minimal = micro?.cases.find((c) => c.id === 'minimal')?.medianNs;
+  return minimal === undefined ? undefined : row.medianNs - minimal;
+}
+
+function rateLimitTargets(micro, rateLimit) {
+  const lines = [];
+  const rows = rateLimitMicroRows(micro);
+  if (rows.length === 0) lines.push(`- Target "a decision on the memory store costs ≤ ${micros(RATE_LIMIT_MEMORY_TARGET_NS)} (median)": ${NOT_MEASURED} (\`node bench/micro.mjs\`).`);
+  else {
+    const each = rows.map((c) => {
+      const cost = guardCostNs(micro, c);
+      return `${c.title.replace(/^\+ rateLimit, memory store, /, '')}: ${cost === undefined ? 'n/a' : `${cost >= 0 ? '+' : '−'}${micros(Math.abs(cost))}, ${verdict(cost <= RATE_LIMIT_MEMORY_TARGET_NS)}`}`;
+    });
+    lines.push(`- Target "a decision on the memory store costs ≤ ${micros(RATE_LIMIT_MEMORY_TARGET_NS)} (median)", the guard's cost over the minimal policy: ${each.join('; ')}.`);
+  }
+  const redis = rateLimit?.decide?.find((d) => d.store === 'redis');
+  const floor = rateLimit?.decide?.find((d) => d.store === 'none');
+  if (redis?.latencyUs === undefined) lines.push(`- Target "p99 ≤ ${REDIS_P99_TARGET} on Redis over loopback at a steady 2,000 decisions/s": ${NOT_MEASURED} (\`node bench/rate-limit.mjs\`).`);
+  else lines.push(`- Target "p99 ≤ ${REDIS_P99_TARGET} on Redis over loopback at a steady ${number(rateLimit.config.ratePerSecond)} decisions/s": ${verdict(redis.latencyUs.p99 <= RATE_LIMIT_REDIS_P99_TARGET_US)} (p50 ${ms3(redis.latencyUs.p50)} ms, p99 ${ms3(redis.latencyUs.p99)} ms${floor?.latencyUs === undefined ? '' : `; the same schedule doing nothing: p99 ${ms3(floor.latencyUs.p99)} ms`}).`);
+  const rss = rateLimit?.rss;
+  if (rss === undefined) lines.push(`- Memory under a flood of distinct keys: ${NOT_MEASURED}.`);
+  else {
+    const first = rss.checkpoints[0];
+    const last = rss.checkpoints[rss.checkpoints.length - 1];
+    const at100k = rss.checkpoints.find((c) => c.decisions === 100_000);
+    lines.push(`- Memory under a flood of ${number(rss.distinctKeys)} distinct keys: RSS ${first.rssMiB} MiB before, ${at100k === undefined ? '' : `${at100k.rssMiB} MiB after 100,000, `}${last.rssMiB} MiB after ${number(last.decisions)} (V8 heap ${first.heapUsedMiB}, ${at100k === undefined ? '' : `${at100k.heapUsedMiB}, `}${last.heapUsedMiB} MiB); the store held ${number(last.storeKeys)} keys at the end (its bound: ${number(rss.maxKeys)}).`);
+  }
+  return lines;
+}
+
+function rateLimitMicroTable(micro) {
+  const rows = rateLimitMicroRows(micro);
+  if (rows.length === 0) return [`Micro benchmark (\`decide()\` with \`rateLimit()\` on the memory store): ${NOT_MEASURED}.`, ''];
+  return [
+    `From the micro benchmark run of ${micro.generatedAt}: one \`decide()\` of a GET on the minimal policy plus`,
+    '`rateLimit()` on the policy\'s default MemoryStore, one client IP, limits far above the number of decides',
+    `(every decide counts, none is refused). "vs. minimal" is the guard's own cost; target ≤ ${micros(RATE_LIMIT_MEMORY_TARGET_NS)}.`,
+    '',
+    '| case | µs / decide (median) | vs. minimal | target |',
+    '| --- | ---: | ---: | --- |',
+    ...rows.map((c) => {
+      const cost = guardCostNs(micro, c);
+      return `| ${c.title} | ${micros(c.medianNs)} | ${cost === undefined ? 'n/a' : `${cost >= 0 ? '+' : '−'}${micros(Math.abs(cost))}`} | ${cost === undefined ? 'n/a' : verdict(cost <= RATE_LIMIT_MEMORY_TARGET_NS)} |`;
+    }),
+    '',
+  ];
+}
+
+const DECIDE_ROW_TITLES = { none: 'no-op (the floor: the schedule, the client, the machine)', memory: 'memory', redis: 'redis' };
+
+function decideTable(rateLimit) {
+  const rows = rateLimit.decide ?? [];
+  if (rows.length === 0) return [`\`decide()\` at a steady rate: ${NOT_MEASURED}.`, ''];
+  return [
+    `**\`decide()\` at a steady ${number(rateLimit.config.ratePerSecond)} decisions/s** (in process, ${rateLimit.config.decideSeconds} s per store after a 1 s warm-up,`,
+    `1,000 client IPs in turn${rateLimit.redis === null ? '' : `; Redis ${rateLimit.redis.version} on ${rateLimit.redis.where} through ioredis`}). Latency from each decision's scheduled start, in ms:`,
+    '',
+    '| store | p50 | p90 | p99 | p99.9 | max | operations | scheduler lag p99 | p99 target |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    ...rows.map((d) => {
+      const l = d.latencyUs;
+      const target = d.store === 'redis' ? verdict(l?.p99 <= RATE_LIMIT_REDIS_P99_TARGET_US) : '';
+      return `| ${DECIDE_ROW_TITLES[d.store] ?? d.store} | ${ms3(l?.p50)} | ${ms3(l?.p90)} | ${ms3(l?.p99)} | ${ms3(l?.p999)} | ${ms3(l?.max)} | ${number(d.completed)}${d.failed + d.errors + d.skipped > 0 ? ` (+${d.failed + d.errors + d.skipped} not counted)` : ''} | ${ms3(d.startLagUs?.p99)} | ${target} |`;
+    }),
+    '',
+  ];
+}
+
+
+function httpTables(rateLimit) {
+  const variants = rateLimit.http?.variants ?? [];
+  if (variants.length === 0) return [`Over HTTP at a steady rate: ${NOT_MEASURED}.`, ''];
+  const c = rateLimit.config;
+  const lines = [
+    `**Over HTTP at a steady ${number(c.ratePerSecond)} req/s** (one client IP, ${c.httpRounds} round${c.httpRounds === 1 ? '' : 's'} of ${c.httpSeconds} s per variant after a ${c.httpWarmupSeconds} s warm-up, variants alternating).`,
+    'Latency from each request\'s scheduled start to the end of its answer, in ms; server CPU is the server process\'s',
+    'user + system time per request served (median of the rounds):',
+    '',
+    '| framework | limiter | store | p50 | p99 | p99.9 | requests | server CPU µs/req |',
+    '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |',
+    ...variants.map((v) => `| ${v.frameworkTitle} | ${v.variant === 'bare' ? 'none (bare)' : v.limiter} | ${v.store} | ${ms3(v.latencyUs?.p50)} | ${ms3(v.latencyUs?.p99)} | ${ms3(v.latencyUs?.p999)} | ${number(v.completed)}${v.failed + v.errors + v.skipped > 0 ? ` (+${v.failed + v.errors + v.skipped} failed)` : ''} | ${v.serverCpuMicrosPerRequest ?? 'n/a'} |`),
+    '',
+  ];
+  const ratios = rateLimit.http.ratios ?? [];
+  if (ratios.length > 0) {
+    lines.push(
+      'Portcullis / peer in the same run (below 1: Portcullis is faster or cheaper):',
+      '',
+      '| framework | peer | peer store | p50 | p99 | server CPU per request |',
+      '| --- | --- | --- | ---: | ---: | ---: |',
+      ...ratios.map((r) => `| ${r.frameworkTitle} | ${r.peer} | ${r.peerStore} | ${r.p50 ?? 'n/a'} | ${r.p99 ?? 'n/a'} | ${r.serverCpu ?? 'n/a'} |`),
+      '',
+    );
+  }
+  return lines;
+}
+
+function rssTable(rateLimit) {
+  const rss = rateLimit.rss;
+  if (rss === undefined) return [`Memory under a flood of distinct keys: ${NOT_MEASURED}.`, ''];
+  return [
+    `**Memory under a flood of distinct keys**: a fresh process, a firewall on the default MemoryStore (at most ${number(rss.maxKeys)} keys)`,
+    `and \`rateLimit({ key: { header: 'x-key' } })\`, one decision per distinct key (${number(rss.distinctKeys)} in ${number(rss.elapsedMs / 1_000)} s), measured after a full GC:`,
+    '',
+    '| decisions | RSS MiB | V8 heap used MiB | keys in the store | µs / decision since the previous row |',
+    '| ---: | ---: | ---: | ---: | ---: |',
+    ...rss.checkpoints.map((p, i) => {
+      const previous = rss.checkpoints[i - 1];
+      const perDecision = previous === undefined || p.elapsedMs === undefined ? '' : (((p.elapsedMs - previous.elapsedMs) / (p.decisions - previous.decisions)) * 1_000).toFixed(1);
+      return `| ${number(p.decisions)} | ${p.rssMiB} | ${p.heapUsedMiB} | ${number(p.storeKeys)} | ${perDecision} |`;
+    }),
+    '',
+  ];
+}
+
+function rateLimitSection(micro, rateLimit) {
+  const lines = [
+    '## Rate limits (`@portcullis/rate-limit`)',
+    '',
+    `Targets: a decision on the memory store costs ≤ ${micros(RATE_LIMIT_MEMORY_TARGET_NS)} (median); on Redis over loopback, p99 ≤ ${REDIS_P99_TARGET}`,
+    'at a steady 2,000 decisions/s; memory stays flat when a flood of distinct keys arrives. Every limiter',
+    'below counts every request, with limits far above the load (none refuses).',
+    '',
+    ...rateLimitTargets(micro, rateLimit),
+    '',
+    ...rateLimitMicroTable(micro),
+  ];
+  if (rateLimit === undefined) return [...lines, `Steady-rate latency, the HTTP comparison and memory: ${NOT_MEASURED} (\`node bench/rate-limit.mjs\`).`, ''];
+  lines.push(
+    `Run ${rateLimit.generatedAt} on ${rateLimit.machine.cpus} × ${rateLimit.machine.cpuModel}, Node ${rateLimit.machine.node} (\`node bench/rate-limit.mjs\`).`,
+    '',
+    ...busyWarning(rateLimit.machine),
+    ...(busyWarning(rateLimit.machine).length > 0 ? [''] : []),
+    ...decideTable(rateLimit),
+    ...httpTables(rateLimit),
+    ...rssTable(rateLimit),
+    'Method:',
+    '',
+    '- **Open loop.** One operation starts every 0.5 ms (2,000/s) on a schedule, whatever the earlier ones are',
+    '  doing, and each is timed from its *scheduled* start, so a stall delays everything scheduled during it and',
+    '  shows in the percentiles (a closed loop such as autocannon slows down with the server and hides it). The',
+    '  schedule is kept by a loop on the monotonic clock; "scheduler lag" is how late operations actually started.',
+    '  The no-op row runs the same schedule with an operation that does nothing: on a shared virtual machine its',
+    '  p99 shows the pauses the machine itself adds; read the other p99s against it.',
+    '- The measuring process (client and in-process decisions) is pinned to its own core with',
+    '  `--single-threaded-gc`, so that its garbage collector never waits for the server\'s core.',
+    '- **HTTP.** Each variant is its own server process on one core; the client (node:http, keep-alive agent) runs',
+    '  on the other. Variants: the framework bare; its usual limiter (Express 5: express-rate-limit with',
+    '  rate-limit-redis; Fastify 5: @fastify/rate-limit with its `redis` option); Portcullis (the adapter, a',
+    '  minimal policy and `rateLimit()` on `@portcullis/redis`). Each limiter has its own ioredis client with',
+    '  default options, one Redis server for all. Before measuring, each variant must answer 200 with its',
+    '  limiter\'s header, and its counter must exist in Redis.',
+    '- Redis runs on the same two cores as the client and the servers: absolute numbers include that contention;',
+    '  compare variants within one run.',
+    '',
+    ...(rateLimit.notes.length > 0 ? ['Notes:', '', ...rateLimit.notes.map((n) => `- ${n}`), ''] : []),
+  );
+  return lines;
+}
+
+/** The page, from load, micro and rate-limit results (any may be undefined). */
+export function renderReport(load, micro, rateLimit) {
   const lines = [
     '# Benchmarks',
     '',
-    '<!-- Generated by bench/run.mjs and bench/micro.mjs from bench/results/*.json; edit bench/lib/report.mjs, not this page. -->',
+    '<!-- Generated by bench/run.mjs, bench/micro.mjs and bench/rate-limit.mjs from bench/results/*.json; edit bench/lib/report.mjs, not this page. -->',
     '',
     'How much throughput Portcullis costs each framework, measured against the same app without protection',
     '(bare) and against the peer stack a user would otherwise assemble. Ratios are only comparable within',
     'one run on one machine; absolute numbers depend on the machine.',
     '',
     ...loadSections(load, micro),
+    ...rateLimitSection(micro, rateLimit),
     ...microSection(micro),
   ];
   return `${lines.join('\n').trimEnd()}\n`;
@@ -401,15 +583,16 @@ export function renderReport(load, micro) {
 
 /** Regenerates docs/benchmarks.md from the committed results. */
 export function writeReport() {
-  writeFileSync(PAGE, renderReport(readJson(LOAD), readJson(MICRO)));
+  writeFileSync(PAGE, renderReport(readJson(LOAD), readJson(MICRO), readJson(RATE_LIMIT)));
 }
 
 /**
- * A preview of the page from the quick runs' results (results/quick.json, results/micro-quick.json),
+ * A preview of the page from the quick runs' results (results/quick.json, results/micro-quick.json,
+ * results/rate-limit-quick.json),
  * written to the git-ignored results/quick.md: quick numbers are never published.
  */
 export function writeQuickPreview() {
-  writeFileSync(QUICK_PAGE, renderReport(readJson(QUICK_LOAD), readJson(QUICK_MICRO)));
+  writeFileSync(QUICK_PAGE, renderReport(readJson(QUICK_LOAD), readJson(QUICK_MICRO), readJson(QUICK_RATE_LIMIT)));
   return QUICK_PAGE;
 }
 

@@ -8,13 +8,14 @@
 import assert from 'node:assert/strict';
 import { AUTH_DENY_CODES } from '@portcullis/auth';
 import { DENY_CODES, type Firewall } from '@portcullis/core';
+import { RATE_LIMIT_DENY_CODES } from '@portcullis/rate-limit';
 import { NotApplicable, type EchoBody, type Harness, type HarnessOptions, type RunningApp } from './harness.js';
 import { expressHarnesses } from './harnesses/express.js';
 import { fastifyHarnesses } from './harnesses/fastify.js';
 import { honoHarnesses } from './harnesses/hono.js';
 import { koaHarnesses } from './harnesses/koa.js';
 import { referenceHarness } from './reference-harness.js';
-import { ALLOWED, policy, type PolicyCase, type Scenario } from './scenario.js';
+import { ALLOWED, policy, type PolicyCase, type Scenario, type ScenarioRequest } from './scenario.js';
 import { buildRequest, encodeChunk, exchange, headerValue, headerValues, LAST_CHUNK, type Afterwards, type Header, type RawResponse } from '../support/raw-http.js';
 
 /**
@@ -141,14 +142,17 @@ function utf8(data: string | Uint8Array): Buffer {
 
 /** The exact bytes for a scenario's request, and what to do after sending them. */
 export function requestBytes(scenario: Scenario, n: number, port: number): { send: Buffer; afterwards: Afterwards } {
-  const r = scenario.request;
+  return bytesOf(scenario.name, scenario.request, n, port);
+}
+
+function bytesOf(scenarioName: string, r: ScenarioRequest, n: number, port: number): { send: Buffer; afterwards: Afterwards } {
   const headers: Header[] = [['Host', `127.0.0.1:${port}`]];
   if (r.omitRequestId !== true) headers.push(['X-Request-Id', sentRequestId(n)]);
   headers.push(...(r.headers ?? []));
   const hasLength = headers.some(([name]) => name.toLowerCase() === 'content-length');
   let body: Buffer | undefined;
   let afterwards: Afterwards = { kind: 'wait' };
-  if (r.body !== undefined && r.chunks !== undefined) throw new Error(`${scenario.name}: a request has either a body or chunks`);
+  if (r.body !== undefined && r.chunks !== undefined) throw new Error(`${scenarioName}: a request has either a body or chunks`);
   if (r.body !== undefined) {
     body = utf8(r.body);
     if (!hasLength) headers.push(['Content-Length', String(body.byteLength)]);
@@ -163,8 +167,15 @@ export function requestBytes(scenario: Scenario, n: number, port: number): { sen
   return { send: buildRequest({ method: r.method, target: r.target, headers, ...(body === undefined ? {} : { body }) }), afterwards };
 }
 
-/** Sends the scenario's request (`repeat` times, each on a fresh connection). */
+/**
+ * Sends the scenario's `before` requests (answers not checked), then its request (`repeat` times),
+ * each on a fresh connection. Returns the answers to the scenario's request.
+ */
 export async function sendScenario(app: RunningApp, scenario: Scenario, n: number): Promise<RawResponse[]> {
+  for (const earlier of scenario.before ?? []) {
+    const { send, afterwards } = bytesOf(scenario.name, earlier, n, app.port);
+    await exchange({ port: app.port, send, afterwards, headRequest: earlier.method === 'HEAD', timeoutMs: 5_000 });
+  }
   const responses: RawResponse[] = [];
   for (let i = 0; i < (scenario.expect.repeat ?? 1); i++) {
     const { send, afterwards } = requestBytes(scenario, n, app.port);
@@ -172,6 +183,9 @@ export async function sendScenario(app: RunningApp, scenario: Scenario, n: numbe
   }
   return responses;
 }
+
+/** The deny codes of core and of the guard packages the scenarios use: code -> title. */
+const KNOWN_DENY_CODES: readonly Readonly<Record<string, { readonly title: string } | undefined>>[] = [DENY_CODES, AUTH_DENY_CODES, RATE_LIMIT_DENY_CODES];
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const PROBLEM_TYPE_PREFIX = 'urn:portcullis:problem:';
@@ -232,9 +246,9 @@ export function checkAnswer(scenario: Scenario, n: number, response: RawResponse
     if (isHead || e.emptyBody === true) {
       assert.equal(response.body.length, 0, `a HEAD denial has no body${context}`);
     } else {
-      const known = (DENY_CODES as Record<string, { title: string } | undefined>)[e.problem] ?? (AUTH_DENY_CODES as Record<string, { title: string } | undefined>)[e.problem];
+      const known = KNOWN_DENY_CODES.map((table) => table[e.problem as string]).find((entry) => entry !== undefined);
       assert.ok(known !== undefined, `scenario uses an unknown deny code ${e.problem}`);
-      const expected = JSON.stringify({ type: PROBLEM_TYPE_PREFIX + e.problem, title: known.title, status: e.status, code: e.problem, requestId: answeredId });
+      const expected = JSON.stringify({ type: PROBLEM_TYPE_PREFIX + e.problem, title: known.title, status: e.status, code: e.problem, requestId: answeredId, ...e.problemExtensions });
       assert.equal(response.body.toString('utf8'), expected, `problem+json body${context}`);
     }
   }

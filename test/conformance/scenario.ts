@@ -93,6 +93,11 @@ export interface Expectation {
   readonly requestId?: 'sent' | 'generated' | { readonly header: string; readonly value: string };
   /** The same request sent this many times must get the same answer each time. Default 1. */
   readonly repeat?: number;
+  /**
+   * Members the problem+json body carries after `requestId`, in order (a policy with
+   * `exposeDetails`). Only with `problem`; without it the body must have no member beyond the contract's.
+   */
+  readonly problemExtensions?: Readonly<Record<string, string | number | boolean | readonly string[]>>;
 }
 
 export interface Scenario {
@@ -100,6 +105,13 @@ export interface Scenario {
   readonly policy: PolicyCase;
   readonly options?: HarnessOptions;
   readonly request: ScenarioRequest;
+  /**
+   * Requests sent first, in order, each on its own connection, once (before the first of `repeat`
+   * sends): state the scenario needs, e.g. a rate limit already used up. Their answers are not
+   * checked. A policy whose state they change should serve this scenario alone, since every
+   * scenario naming a policy shares one app per harness.
+   */
+  readonly before?: readonly ScenarioRequest[];
   readonly expect: Expectation;
 }
 

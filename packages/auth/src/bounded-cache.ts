@@ -7,6 +7,7 @@
 export class BoundedCache<V> {
   readonly #entries = new Map<string, { readonly value: V; readonly expiresAt: number }>();
   readonly #maxEntries: number;
+  #cursor: Iterator<string> | undefined;
 
   constructor(maxEntries: number) {
     this.#maxEntries = maxEntries;
@@ -30,8 +31,14 @@ export class BoundedCache<V> {
     if (this.#maxEntries === 0) return;
     this.#entries.delete(key);
     while (this.#entries.size >= this.#maxEntries) {
-      const oldest = this.#entries.keys().next();
-      if (oldest.done === true) break;
+      // One iterator kept across evictions (a fresh one would walk every deleted entry at the front).
+      this.#cursor ??= this.#entries.keys();
+      const oldest = this.#cursor.next();
+      if (oldest.done === true) {
+        this.#cursor = undefined;
+        if (this.#entries.size === 0) break;
+        continue;
+      }
       this.#entries.delete(oldest.value);
     }
     this.#entries.set(key, { value, expiresAt });
@@ -48,5 +55,6 @@ export class BoundedCache<V> {
 
   clear(): void {
     this.#entries.clear();
+    this.#cursor = undefined;
   }
 }

@@ -87,6 +87,20 @@ describe('MemoryStore', () => {
     assert.equal(await store.get('e'), '1');
   });
 
+  it('keeps evicting in write order across deletes, rewrites and a cleared store', async () => {
+    const store = new MemoryStore({ maxKeys: 3, now: clock().now });
+    for (const k of ['a', 'b', 'c', 'd']) await store.set(k, k, 10_000); // a evicted
+    await store.delete('b');
+    await store.set('c', 'c2', 10_000); // c is now the newest
+    await store.set('e', 'e', 10_000); // room left by b: nothing evicted
+    await store.set('f', 'f', 10_000); // d is the oldest
+    assert.deepEqual([await store.get('d'), await store.get('c'), await store.get('e'), await store.get('f')], [undefined, 'c2', 'e', 'f']);
+    await store.close();
+    for (const k of ['x', 'y', 'z', 'w']) await store.set(k, k, 10_000);
+    assert.equal(await store.get('x'), undefined, 'after clearing, the first write of the refill is the oldest');
+    assert.equal(store.size, 3);
+  });
+
   it('a flood of distinct keys never grows it past maxKeys', async () => {
     const store = new MemoryStore({ maxKeys: 100, now: clock().now });
     for (let i = 0; i < 10_000; i++) await store.increment(`ip:${i}`, 1, 60_000);

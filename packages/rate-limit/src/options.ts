@@ -73,7 +73,10 @@ export interface RateLimitOptions {
   readonly headers?: 'draft-10' | false;
   /** Default: the policy's store. */
   readonly store?: Store;
-  /** Bound on one store operation. Default 250 ms. */
+  /**
+   * Bound on one store operation. Default: the store's own bound when it has one
+   * (`@portcullis/redis`'s `commandTimeoutMs`), else 250 ms.
+   */
   readonly storeTimeoutMs?: number;
   /** After a store failure, the insurance limiter answers for this long before the store is tried again. Default 1,000 ms. */
   readonly storeRetryMs?: number;
@@ -110,7 +113,8 @@ export interface CompiledRateLimit {
   readonly allowClientIds: ReadonlySet<string>;
   readonly headers: boolean;
   readonly store: Store | undefined;
-  readonly storeTimeoutMs: number;
+  /** Undefined: the store's own command timeout when it has one, else 250 ms. */
+  readonly storeTimeoutMs: number | undefined;
   readonly storeRetryMs: number;
   readonly localDenyCache: boolean;
   readonly prefix: string;
@@ -215,7 +219,7 @@ export function readRateLimitOptions(value: unknown, path: PolicyPath): Compiled
     allowClientIds,
     headers: headersValue !== false,
     store: readStore(o['store'], childPath(path, 'store')),
-    storeTimeoutMs: o['storeTimeoutMs'] === undefined ? 250 : readInteger(o['storeTimeoutMs'], childPath(path, 'storeTimeoutMs'), { min: 1, max: 60_000 }),
+    storeTimeoutMs: o['storeTimeoutMs'] === undefined ? undefined : readInteger(o['storeTimeoutMs'], childPath(path, 'storeTimeoutMs'), { min: 1, max: 60_000 }),
     storeRetryMs: o['storeRetryMs'] === undefined ? 1_000 : readInteger(o['storeRetryMs'], childPath(path, 'storeRetryMs'), { min: 0, max: 600_000 }),
     localDenyCache: readBoolean(o['localDenyCache'], childPath(path, 'localDenyCache'), true),
     prefix,

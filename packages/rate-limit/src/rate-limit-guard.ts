@@ -25,6 +25,8 @@ const SHARED_KEY = '(unresolved)';
 /** Keys held by the insurance limiter and the local ban cache: bounded like every cache here. */
 const INSURANCE_MAX_KEYS = 10_000;
 const MAX_COST = 1_000_000_000;
+/** Bound on one operation of a store that does not bound itself. */
+const DEFAULT_STORE_TIMEOUT_MS = 250;
 
 /** One limit's count for this request, whichever way it was counted. */
 interface WindowOutcome {
@@ -102,6 +104,15 @@ export function rateLimit(options: RateLimitOptions): GuardDefinition {
     };
 
     const insuranceStore = o.common.onError === 'allow' && !inProcess ? new MemoryStore({ maxKeys: INSURANCE_MAX_KEYS }) : undefined;
+    // An in-process store cannot hang; a remote one is bounded, by its own command timeout when it
+    // has one within ours (@portcullis/redis), else by a timer here (a second timer per operation
+    // would only cost CPU).
+    const bound = (store as Store & { readonly commandTimeoutMs?: unknown }).commandTimeoutMs;
+    const storeBound = typeof bound === 'number' && bound > 0 ? bound : undefined;
+    const ownTimeoutMs =
+      inProcess || (storeBound !== undefined && (o.storeTimeoutMs === undefined || storeBound <= o.storeTimeoutMs))
+        ? Number.POSITIVE_INFINITY
+        : o.storeTimeoutMs ?? DEFAULT_STORE_TIMEOUT_MS;
     const makeLimiter = (window: CompiledWindow, prefix: string): StoreLimiter =>
       new StoreLimiter({
         store,
@@ -109,8 +120,7 @@ export function rateLimit(options: RateLimitOptions): GuardDefinition {
         points: window.points,
         windowSeconds: window.windowSeconds,
         localDenyCache: o.localDenyCache,
-        // An in-process store cannot hang; a remote one is bounded.
-        timeoutMs: inProcess ? Number.POSITIVE_INFINITY : o.storeTimeoutMs,
+        timeoutMs: ownTimeoutMs,
         onStoreError,
         onStoreAnswered: storeAnswered,
         storeDown,
@@ -128,12 +138,20 @@ export function rateLimit(options: RateLimitOptions): GuardDefinition {
     // Penalties: bans live in the store (so a fleet shares them) and in a bounded local cache (so a
     // banned key costs no store round trip while its ban lasts).
     const localBans = new Map<string, number>();
+    // One iterator kept across evictions: `keys().next()` on a fresh iterator would walk every
+    // deleted entry at the front of the map each time (quadratic under a flood of keys).
+    let banCursor: Iterator<string> | undefined;
     const banKey = (key: string): string => `${o.prefix}ban:${key}`;
     const strikeKey = (key: string): string => `${o.prefix}strikes:${key}`;
     const rememberBan = (key: string, until: number): void => {
       localBans.delete(key);
       if (localBans.size >= INSURANCE_MAX_KEYS) {
-        const oldest = localBans.keys().next();
+        banCursor ??= localBans.keys();
+        let oldest = banCursor.next();
+        if (oldest.done === true) {
+          banCursor = localBans.keys();
+          oldest = banCursor.next();
+        }
         if (oldest.done !== true) localBans.delete(oldest.value);
       }
       localBans.set(key, until);
@@ -146,7 +164,8 @@ export function rateLimit(options: RateLimitOptions): GuardDefinition {
     };
     const blocked = (untilMs: number, now: number): DenyOutcome => {
       const retryAfter = Math.max(1, Math.ceil((untilMs - now) / 1000));
-      return rateLimitDeny('rate_limit_blocked', [['retry-after', String(retryAfter)]], undefined, { 'ratelimit.blocked': true });
+      // Like every 429: the policy, and no points left on the first limit until the block ends.
+      return rateLimitDeny('rate_limit_blocked', withHeaders([['retry-after', String(retryAfter)]], (o.windows[0] as CompiledWindow).name, 0, untilMs - now), undefined, { 'ratelimit.blocked': true });
     };
     const missingKey = rateLimitDeny('rate_limit_key_missing', []);
 

@@ -9,6 +9,7 @@ import { methodOverrideScenarios } from './method-override.js';
 import { modeScenarios } from './modes.js';
 import { normalizationScenarios } from './normalization.js';
 import { problemScenarios } from './problem.js';
+import { rateLimitScenarios } from './rate-limit.js';
 import { routeScenarios } from './routes.js';
 import { securityHeaderScenarios } from './security-headers.js';
 
@@ -24,6 +25,7 @@ export const SCENARIOS: readonly Scenario[] = [
   ...modeScenarios,
   ...problemScenarios,
   ...authScenarios,
+  ...rateLimitScenarios,
 ];
 
 const seen = new Set<string>();
