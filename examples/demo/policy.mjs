@@ -1,6 +1,7 @@
 // The demo policy: plain data. Every line here is documented in docs/policy.md and
-// docs/authorization.md; the JWT options in docs/auth/jwt.md.
+// docs/authorization.md; the JWT options in docs/auth/jwt.md, rate limits in docs/rate-limits.md.
 import { jwt } from '@portcullis/auth';
+import { rateLimit } from '@portcullis/rate-limit';
 
 /** The demo's token-signing secret. A real service verifies its identity provider's keys (jwksUri). */
 export const DEMO_SECRET = 'demo-secret-never-use-in-production-0123456789';
@@ -21,6 +22,8 @@ export const demoPolicy = {
     { path: '/orders/:id', methods: ['GET', 'DELETE'] },
     // Object-level authorization: a user's orders are served to that user only.
     { path: '/users/:userId/orders', methods: ['GET'], authorize: { owner: { param: 'userId', claim: 'sub' } } },
+    // A costly endpoint: two searches a minute per client address (RateLimit headers on every answer).
+    { path: '/search', methods: ['GET'], guards: [rateLimit({ limits: [{ points: 2, windowSeconds: 60 }] })] },
     { path: '/beta/*', mode: 'monitor', limits: { bodyBytes: 64 } },
   ],
   unmatchedRoutes: 'deny',

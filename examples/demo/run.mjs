@@ -22,6 +22,7 @@ app.get('/orders', (_req, res) => res.json([{ id: '1', item: 'book' }]));
 app.post('/orders', (req, res) => res.status(201).json({ id: '2', ...req.body }));
 app.get('/orders/:id', (req, res) => res.json({ id: req.params.id, item: 'book' }));
 app.delete('/orders/:id', (_req, res) => res.status(204).end());
+app.get('/search', (_req, res) => res.json({ results: [] }));
 app.get('/users/:userId/orders', (req, res) => res.json({ user: req.portcullis?.identity?.subject, orders: [] }));
 app.all('/beta/*rest', (_req, res) => res.json({ beta: true }));
 
@@ -72,6 +73,9 @@ const requests = [
   { note: "another user's orders (BOLA)", method: 'GET', target: '/users/bob/orders', headers: alice },
   { note: 'expired token', method: 'GET', target: '/users/alice/orders', headers: bearer({ sub: 'alice', exp: 1 }) },
   { note: 'alg "none" token', method: 'GET', target: '/users/alice/orders', headers: { authorization: `Bearer ${token({ sub: 'alice' }, { alg: 'none' }).split('.').slice(0, 2).join('.')}.` } },
+  { note: 'search 1 of 2 this minute', method: 'GET', target: '/search' },
+  { note: 'search 2 of 2', method: 'GET', target: '/search' },
+  { note: 'search 3: over the limit', method: 'GET', target: '/search' },
   { note: 'method not allowed', method: 'PUT', target: '/orders' },
   { note: 'unknown route', method: 'GET', target: '/admin' },
   { note: 'dot-segment traversal', method: 'GET', target: '/orders/%2e%2e/admin' },

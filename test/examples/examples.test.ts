@@ -145,5 +145,6 @@ describe('examples/demo', () => {
     assert.match(output, /^blocked\s+403\s+not_owner\s+authorization\s+GET \/users\/bob\/orders/m);
     assert.match(output, /^blocked\s+403\s+insufficient_scope\s+authorization\s/m);
     assert.match(output, /^blocked\s+401\s+token_invalid\s+jwt\s/m);
+    assert.match(output, /^blocked\s+429\s+rate_limited\s+rate-limit\s+GET \/search/m);
   });
 });
