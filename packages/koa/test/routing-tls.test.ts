@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { request as httpsRequest, createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { describe, test } from 'node:test';
 import { portcullis } from '../src/index.js';
 import { testFirewall } from '../../../test/support/adapter-kit/firewall.js';
 import { KOA_VERSIONS, type KoaApp, type KoaClass } from './support/frameworks.js';
 import { send, serve, single } from '../../../test/support/adapter-kit/http.js';
+import { tlsExchange } from '../../../test/support/adapter-kit/tls.js';
 
-const fixture = (file: string): Buffer => readFileSync(new URL(`./fixtures/tls/${file}`, import.meta.url));
 
 function app(Koa: KoaClass): KoaApp {
   const koa = new Koa();
@@ -16,43 +13,14 @@ function app(Koa: KoaClass): KoaApp {
   return koa;
 }
 
-async function tlsExchange(Koa: KoaClass, withClientCertificate: boolean): Promise<Record<string, unknown>> {
+async function tlsExchangeWith(Koa: KoaClass, withClientCertificate: boolean): Promise<Record<string, unknown>> {
   const { firewall } = await testFirewall();
   const koa = app(Koa);
   koa.use(portcullis(firewall));
   koa.use((ctx) => {
     ctx.body = ctx.state.portcullis?.annotations ?? null;
   });
-  const server = createHttpsServer({ key: fixture('server.key'), cert: fixture('server.crt'), ca: fixture('ca.crt'), requestCert: true, rejectUnauthorized: false }, koa.callback());
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  try {
-    return await new Promise((resolve, reject) => {
-      const req = httpsRequest(
-        {
-          host: '127.0.0.1',
-          port,
-          path: '/tls',
-          ca: fixture('ca.crt'),
-          agent: false,
-          ...(withClientCertificate ? { key: fixture('client.key'), cert: fixture('client.crt') } : {}),
-        },
-        (res) => {
-          let text = '';
-          res.setEncoding('utf8');
-          res.on('data', (chunk: string) => (text += chunk));
-          res.on('end', () => resolve(JSON.parse(text) as Record<string, unknown>));
-        },
-      );
-      req.on('error', reject);
-      req.end();
-    });
-  } finally {
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
-  }
+  return tlsExchange(koa.callback(), withClientCertificate);
 }
 
 for (const [name, Koa] of KOA_VERSIONS) {
@@ -101,7 +69,7 @@ for (const [name, Koa] of KOA_VERSIONS) {
     });
 
     test('the TLS client certificate reaches guards through request.tls()', async () => {
-      const withCert = await tlsExchange(Koa, true);
+      const withCert = await tlsExchangeWith(Koa, true);
       assert.equal(withCert['tls.present'], true);
       assert.equal(withCert['tls.authorized'], true);
       assert.equal(withCert['tls.cn'], 'client.test');
@@ -109,7 +77,7 @@ for (const [name, Koa] of KOA_VERSIONS) {
       assert.equal(withCert['tls.san'], 'DNS:client.test, URI:spiffe://test/client');
       assert.match(String(withCert['tls.fingerprint256']), /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
 
-      const withoutCert = await tlsExchange(Koa, false);
+      const withoutCert = await tlsExchangeWith(Koa, false);
       assert.deepEqual(withoutCert, { 'tls.present': true, 'tls.authorized': false, 'tls.cn': '', 'tls.org': '', 'tls.san': '', 'tls.fingerprint256': '' });
     });
   });
