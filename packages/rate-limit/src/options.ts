@@ -84,11 +84,17 @@ export interface RateLimitOptions {
   readonly localDenyCache?: boolean;
   /** Store key prefix. Default `rl:<id>:`. */
   readonly prefix?: string;
+  /**
+   * When the guard runs. `rate-limit` (default): before the body is read. `body`: after the body
+   * guards listed before it on the same route, so that `cost` can read what they annotated (e.g.
+   * `graphql.cost` from @portcullis/graphql).
+   */
+  readonly phase?: 'rate-limit' | 'body';
 }
 
 const KEYS = [
   ...COMMON_GUARD_KEYS, 'key', 'ipv6Prefix', 'unresolved', 'limits', 'cost', 'quota', 'penalty', 'allow', 'headers', 'store',
-  'storeTimeoutMs', 'storeRetryMs', 'localDenyCache', 'prefix',
+  'storeTimeoutMs', 'storeRetryMs', 'localDenyCache', 'prefix', 'phase',
 ] as const;
 const POLICY_NAME = /^[A-Za-z0-9_.-]{1,32}$/;
 const MAX_WINDOW_SECONDS = 31 * 86_400;
@@ -120,6 +126,7 @@ export interface CompiledRateLimit {
   readonly prefix: string;
   /** Limits of zero points (allowed, but they refuse everything: reported). */
   readonly zeroLimits: readonly string[];
+  readonly phase: 'rate-limit' | 'body';
 }
 
 function readName(value: unknown, path: PolicyPath, fallback: string): string {
@@ -224,5 +231,6 @@ export function readRateLimitOptions(value: unknown, path: PolicyPath): Compiled
     localDenyCache: readBoolean(o['localDenyCache'], childPath(path, 'localDenyCache'), true),
     prefix,
     zeroLimits,
+    phase: readEnum(o['phase'], childPath(path, 'phase'), ['rate-limit', 'body'], 'rate-limit'),
   };
 }

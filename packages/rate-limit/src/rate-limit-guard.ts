@@ -313,7 +313,7 @@ export function rateLimit(options: RateLimitOptions): GuardDefinition {
     return Object.freeze<Guard>({
       ...o.common,
       kind: 'rate-limit',
-      phase: 'rate-limit',
+      phase: o.phase,
       evaluate(request, guardContext) {
         if (o.allowIps !== undefined && request.clientIp !== undefined) {
           const bytes = parseIp(request.clientIp);

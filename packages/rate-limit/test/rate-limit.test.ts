@@ -177,6 +177,26 @@ describe('rateLimit: windows, headers and refusals', () => {
   });
 });
 
+describe('rateLimit: charging a cost computed from the body', () => {
+  test('with phase: body, the cost can read what an earlier body guard annotated (a GraphQL cost)', async () => {
+    // Stands in for @portcullis/graphql's route guard, which annotates `graphql.cost` once it has read the body.
+    const costAnnotator = defineGuard('test-cost', () => ({
+      id: 'test-cost', kind: 'test-cost', phase: 'body', mode: undefined, onError: 'deny', timeoutMs: undefined,
+      evaluate: (request) => ({ outcome: 'allow', annotations: { 'graphql.cost': Number(request.query.get('cost')?.[0] ?? '1') } }),
+    }));
+    const chargeCost = rateLimit({
+      phase: 'body',
+      limits: [{ points: 10, windowSeconds: 60 }],
+      cost: (_request, context) => Number(context.annotations['graphql.cost'] ?? 1),
+    });
+    const h = harness({}, { guards: [], routes: [{ path: '/graphql', guards: [costAnnotator, chargeCost] }] });
+    assert.equal(header(await h.send({ target: '/graphql?cost=7' }), 'ratelimit'), '"w60";r=3;t=60');
+    const refused = await h.send({ target: '/graphql?cost=4' });
+    assert.equal(refused.code, 'rate_limited', 'a query costing 4 does not fit in the 3 points left');
+    assert.equal(refused.guard, 'rate-limit');
+  });
+});
+
 describe('rateLimit: keys', () => {
   test('IPv6 clients are grouped by /64; another /64 is another bucket', async () => {
     const h = harness({ limits: [{ points: 2, windowSeconds: 60 }] });
