@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { AUTH_DENY_CODES } from '@portcullis/auth';
 import { DENY_CODES, type Firewall } from '@portcullis/core';
+import { GRAPHQL_DENY_CODES } from '@portcullis/graphql';
 import { RATE_LIMIT_DENY_CODES } from '@portcullis/rate-limit';
 import { NotApplicable, type EchoBody, type Harness, type HarnessOptions, type RunningApp } from './harness.js';
 import { expressHarnesses } from './harnesses/express.js';
@@ -185,7 +186,7 @@ export async function sendScenario(app: RunningApp, scenario: Scenario, n: numbe
 }
 
 /** The deny codes of core and of the guard packages the scenarios use: code -> title. */
-const KNOWN_DENY_CODES: readonly Readonly<Record<string, { readonly title: string } | undefined>>[] = [DENY_CODES, AUTH_DENY_CODES, RATE_LIMIT_DENY_CODES];
+const KNOWN_DENY_CODES: readonly Readonly<Record<string, { readonly title: string } | undefined>>[] = [DENY_CODES, AUTH_DENY_CODES, RATE_LIMIT_DENY_CODES, GRAPHQL_DENY_CODES];
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const PROBLEM_TYPE_PREFIX = 'urn:portcullis:problem:';

@@ -126,6 +126,27 @@ describe('examples/auth', () => {
   });
 });
 
+describe('examples/graphql', () => {
+  it('answers a query, refuses a depth bomb and introspection, and reports the cost', async () => {
+    const { url, child } = await startExample('graphql');
+    try {
+      const post = (query: string) => fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+      const ok = await post('{ books(first: 2) { title author { name } } }');
+      assert.equal(ok.status, 200);
+      assert.deepEqual(await ok.json(), { data: { books: [{ title: 'Book 1', author: { name: 'Ada' } }, { title: 'Book 2', author: { name: 'Ada' } }] } });
+      assert.match(ok.headers.get('ratelimit') ?? '', /^"w60";r=\d+;t=\d+$/, 'the rate limit charged the query');
+      const bomb = await post(`{ books { author { books { author { books { author { books { title } } } } } } } }`);
+      assert.equal(bomb.status, 400);
+      assert.equal(((await bomb.json()) as { code: string }).code, 'graphql_depth_exceeded');
+      const introspection = await post('{ __schema { types { name } } }');
+      assert.equal(introspection.status, 403);
+      assert.equal(((await introspection.json()) as { code: string }).code, 'graphql_introspection_refused');
+    } finally {
+      await stop(child);
+    }
+  });
+});
+
 describe('examples/demo', () => {
   it('runs to completion and prints one line per request, allowed and blocked', async () => {
     const child = spawn(process.execPath, [join(root, 'examples', 'demo', 'run.mjs')], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -3,6 +3,7 @@ import type { Scenario } from '../scenario.js';
 import { authScenarios } from './auth.js';
 import { bodyScenarios } from './bodies.js';
 import { corsScenarios } from './cors.js';
+import { graphqlScenarios } from './graphql.js';
 import { ipFilterScenarios } from './ip-filter.js';
 import { limitScenarios } from './limits.js';
 import { methodOverrideScenarios } from './method-override.js';
@@ -26,6 +27,7 @@ export const SCENARIOS: readonly Scenario[] = [
   ...problemScenarios,
   ...authScenarios,
   ...rateLimitScenarios,
+  ...graphqlScenarios,
 ];
 
 const seen = new Set<string>();

@@ -37,11 +37,14 @@ export function parseMediaType(header: string): MediaType | undefined {
 
 export type BodyFormat = 'json' | 'form' | 'text' | 'other';
 
-/** Which parser a media type gets. `+json` suffixes (RFC 6839) are JSON. */
+/**
+ * Which parser a media type gets. `+json` suffixes (RFC 6839) are JSON. `application/graphql` (a
+ * GraphQL document sent as the body) is text, so that the GraphQL guard can analyze it.
+ */
 export function bodyFormatOf(media: MediaType): BodyFormat {
   if (media.essence === 'application/json' || media.subtype.endsWith('+json')) return 'json';
   if (media.essence === 'application/x-www-form-urlencoded') return 'form';
-  if (media.type === 'text') return 'text';
+  if (media.type === 'text' || media.essence === 'application/graphql') return 'text';
   return 'other';
 }
 

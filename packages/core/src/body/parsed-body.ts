@@ -6,7 +6,7 @@ export type ParsedBody =
   | { readonly kind: 'json'; readonly value: unknown; readonly raw: Uint8Array }
   /** An `application/x-www-form-urlencoded` body, as an object with a null prototype. */
   | { readonly kind: 'form'; readonly value: Readonly<Record<string, string | string[]>>; readonly raw: Uint8Array }
-  /** A `text/*` body decoded as UTF-8. */
+  /** A `text/*` (or `application/graphql`) body decoded as UTF-8. */
   | { readonly kind: 'text'; readonly value: string; readonly raw: Uint8Array }
   /** A body the framework had already parsed; Portcullis validated this very object. */
   | { readonly kind: 'framework'; readonly value: unknown }
