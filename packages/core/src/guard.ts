@@ -47,6 +47,12 @@ export interface DenyOutcome {
    * deliberately coarse code (`{ 'auth.reason': 'signature' }` behind `token_invalid`).
    */
   readonly annotations?: Readonly<Record<string, string | number | boolean>>;
+  /**
+   * How the refusal is rendered: `problem` (default, RFC 9457 problem+json) or `graphql` (the
+   * GraphQL-over-HTTP error format, `{"errors":[…]}` as application/graphql-response+json), for a
+   * GraphQL endpoint whose clients read only that.
+   */
+  readonly format?: 'problem' | 'graphql';
   /** Problem members that may be revealed (only when the guard's exposeDetails allows it). */
   readonly extensions?: Readonly<Record<string, string | number | boolean | readonly string[]>>;
 }

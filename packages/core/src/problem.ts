@@ -90,3 +90,18 @@ export function renderProblemBody(problem: ProblemInit): string {
 export function problemTypeFor(code: string): string {
   return TYPE_PREFIX + code;
 }
+
+export const GRAPHQL_RESPONSE_CONTENT_TYPE = 'application/graphql-response+json';
+
+/**
+ * The same refusal in the GraphQL-over-HTTP error format: one error whose message is the fixed title
+ * and whose extensions carry the code, the request id, the safe detail and (only when exposed) the
+ * limits. Like a problem body, it never echoes the request.
+ */
+export function renderGraphQLErrorBody(init: ProblemInit): string {
+  const extensions: Record<string, unknown> = { code: init.code, status: init.status };
+  if (init.detail !== undefined) extensions['detail'] = init.detail;
+  if (init.requestId !== undefined) extensions['requestId'] = init.requestId;
+  if (init.extensions !== undefined) for (const [key, value] of Object.entries(init.extensions)) if (!(key in extensions)) extensions[key] = value;
+  return JSON.stringify({ errors: [{ message: init.title, extensions }] });
+}

@@ -130,3 +130,29 @@ describe('problem rendering', () => {
     }
   });
 });
+
+describe('a refusal in the GraphQL error format', () => {
+  const graphqlDeny = (exposeDetails: boolean) => ({
+    exposeDetails,
+    guards: [
+      denyGuard({
+        evaluate: () => ({ outcome: 'deny', status: 400, code: 'access_denied', title: 'Forbidden', detail: 'fixed text', format: 'graphql', extensions: { limit: 3 } }),
+      }),
+    ],
+  });
+
+  it('is rendered as application/graphql-response+json with the same status, code and no limit', async () => {
+    const decision = await decide(graphqlDeny(false), { headers: [['x-request-id', 'ignored']] });
+    assert.equal(decision.status, 400);
+    assert.equal(header(decision.response?.headers, 'content-type'), 'application/graphql-response+json');
+    assert.equal(header(decision.response?.headers, 'x-content-type-options'), 'nosniff');
+    const body = JSON.parse(decision.response?.body ?? '{}') as { errors: { message: string; extensions: Record<string, unknown> }[] };
+    assert.deepEqual(body.errors, [{ message: 'Forbidden', extensions: { code: 'access_denied', status: 400, detail: 'fixed text', requestId: decision.requestId } }]);
+  });
+
+  it('reveals limits only with exposeDetails, and HEAD gets no body', async () => {
+    const exposed = JSON.parse((await decide(graphqlDeny(true))).response?.body ?? '{}') as { errors: { extensions: Record<string, unknown> }[] };
+    assert.equal(exposed.errors[0]?.extensions['limit'], 3);
+    assert.equal((await decide(graphqlDeny(true), { method: 'HEAD' })).response?.body, '');
+  });
+});

@@ -382,10 +382,32 @@ describe('graphql guard: arbitrary input', () => {
   });
 });
 
+describe('graphql guard: errorFormat graphql', () => {
+  it('renders the same refusals in the GraphQL error format, with the same status and no echo', async () => {
+    const fw = await firewallWith({ schema: SCHEMA, errorFormat: 'graphql', limits: { depth: 3 } });
+    const decision = await send(fw, post({ query: deepQuery(8) }));
+    assert.equal(decision.status, 400);
+    assert.equal(decision.code, 'graphql_depth_exceeded');
+    const contentType = decision.response?.headers.find(([n]) => n === 'content-type')?.[1];
+    assert.equal(contentType, 'application/graphql-response+json');
+    const body = JSON.parse(decision.response?.body ?? '{}') as { errors: { message: string; extensions: Record<string, unknown> }[] };
+    assert.equal(body.errors.length, 1);
+    assert.equal(body.errors[0]?.extensions['code'], 'graphql_depth_exceeded');
+    assert.equal(body.errors[0]?.extensions['status'], 400);
+    assert.equal(body.errors[0]?.extensions['limit'], undefined, 'no limit without exposeDetails');
+    assert.ok(!(decision.response?.body ?? '').includes('users'), 'the query is not echoed');
+    const transport = await send(fw, post([]));
+    assert.equal(transport.response?.headers.find(([n]) => n === 'content-type')?.[1], 'application/graphql-response+json', 'transport refusals too');
+    const exposed = await firewallWith({ schema: SCHEMA, errorFormat: 'graphql', limits: { depth: 3 } }, { exposeDetails: true });
+    const detailed = JSON.parse((await send(exposed, post({ query: deepQuery(8) }))).response?.body ?? '{}') as { errors: { extensions: Record<string, unknown> }[] };
+    assert.equal(detailed.errors[0]?.extensions['limit'], 3);
+  });
+});
+
 describe('graphql guard: options', () => {
   const refused: readonly [string, unknown, string][] = [
     ['not an object', 'yes', 'routes[0].guards[0]'],
-    ['errorFormat graphql (only the server plugins own the body)', { errorFormat: 'graphql' }, 'routes[0].guards[0].errorFormat'],
+    ['an unknown errorFormat', { errorFormat: 'xml' }, 'routes[0].guards[0].errorFormat'],
     ['batch true', { batch: true }, 'routes[0].guards[0].batch'],
     ['batch.maxOperations 0', { batch: { maxOperations: 0 } }, 'routes[0].guards[0].batch.maxOperations'],
     ['an unknown batch key', { batch: { max: 3 } }, 'routes[0].guards[0].batch.max'],

@@ -42,6 +42,10 @@ const guarded = policy('graphql: schema, depth 4, aliases 3, batches of 2', () =
   routes: [{ id: ROUTE, path: '/graphql', guards: [graphql({ schema: SCHEMA, limits: LIMITS, batch: { maxOperations: 2 } })] }],
 }));
 
+const graphqlErrors = policy('graphql: refusals in the GraphQL error format', () => ({
+  routes: [{ id: ROUTE, path: '/graphql', guards: [graphql({ schema: SCHEMA, limits: LIMITS, errorFormat: 'graphql' })] }],
+}));
+
 const trusted = policy('graphql: trusted documents enforced', () => ({
   routes: [{ id: ROUTE, path: '/graphql', guards: [graphql({ schema: SCHEMA, trustedDocuments: { mode: 'enforce', sha256: [VERSION_HASH], documents: { [VERSION_HASH]: '{ version }' } } })] }],
 }));
@@ -118,6 +122,17 @@ export const graphqlScenarios: readonly Scenario[] = [
     request: postJson({ query: deepQuery(8) }),
     // No `limit` member without exposeDetails.
     expect: graphqlRefused(400, ['friends', '"limit"']),
+  },
+  {
+    name: 'graphql: errorFormat graphql answers the depth bomb as GraphQL errors, identically on every adapter',
+    policy: graphqlErrors,
+    request: postJson({ query: deepQuery(8) }),
+    expect: {
+      status: 400,
+      handled: false,
+      headers: { 'content-type': 'application/graphql-response+json', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' },
+      mustNotContain: ['friends', '"limit"'],
+    },
   },
   {
     name: 'graphql: with the framework body parser first, the parsed body is analyzed and handled',

@@ -1,5 +1,5 @@
 import type { DenyOutcome, RespondOutcome } from '../guard.js';
-import { PROBLEM_CONTENT_TYPE, renderProblemBody, type RenderedResponse } from '../problem.js';
+import { GRAPHQL_RESPONSE_CONTENT_TYPE, PROBLEM_CONTENT_TYPE, renderGraphQLErrorBody, renderProblemBody, type RenderedResponse } from '../problem.js';
 
 /** Renders a denial once, in core; adapters copy it verbatim. */
 export function renderDeny(
@@ -12,24 +12,23 @@ export function renderDeny(
     responseHeaders: ReadonlyArray<readonly [string, string]>;
   },
 ): RenderedResponse {
+  const graphqlFormat = deny.format === 'graphql';
   const headers: [string, string][] = [
-    ['content-type', PROBLEM_CONTENT_TYPE],
+    ['content-type', graphqlFormat ? GRAPHQL_RESPONSE_CONTENT_TYPE : PROBLEM_CONTENT_TYPE],
     ['cache-control', 'no-store'],
   ];
   for (const header of context.responseHeaders) headers.push([header[0], header[1]]);
   if (deny.headers !== undefined) for (const header of deny.headers) headers.push([header[0], header[1]]);
   if (!headers.some(([name]) => name === 'x-content-type-options')) headers.push(['x-content-type-options', 'nosniff']);
-  const body =
-    context.method === 'HEAD'
-      ? ''
-      : renderProblemBody({
-          status: deny.status,
-          code: deny.code,
-          title: deny.title,
-          requestId: context.requestId,
-          ...(deny.detail === undefined ? {} : { detail: deny.detail }),
-          ...(context.exposeDetails && deny.extensions !== undefined ? { extensions: deny.extensions } : {}),
-        });
+  const init = {
+    status: deny.status,
+    code: deny.code,
+    title: deny.title,
+    requestId: context.requestId,
+    ...(deny.detail === undefined ? {} : { detail: deny.detail }),
+    ...(context.exposeDetails && deny.extensions !== undefined ? { extensions: deny.extensions } : {}),
+  };
+  const body = context.method === 'HEAD' ? '' : graphqlFormat ? renderGraphQLErrorBody(init) : renderProblemBody(init);
   return { status: deny.status, headers, body };
 }
 

@@ -1,4 +1,4 @@
-import { defineGuard, type AllowOutcome, type FirewallRequest, type GuardContext, type GuardDefinition, type GuardOutcome } from '@portcullis/core';
+import { defineGuard, type AllowOutcome, type DenyOutcome, type FirewallRequest, type GuardContext, type GuardDefinition, type GuardOutcome } from '@portcullis/core';
 import { createAnalyzer, type Analyzer, type GraphQLRequestInput } from '../analyzer/index.js';
 import { AnalysisRefusals } from './analysis-refusals.js';
 import { OperationTypes, registeredDocuments } from './operation-type.js';
@@ -13,7 +13,7 @@ const NO_OPERATION: AllowOutcome = Object.freeze({ outcome: 'allow', annotations
  * The GraphQL route guard: reads the GraphQL request(s) an HTTP request carries (POST
  * `application/json`, POST `application/graphql`, GET `query`/`variables`/`operationName`/
  * `extensions`, batched JSON arrays), analyzes each with the shared analyzer, and refuses with
- * problem+json, or allows and annotates the decision with the cost (summed over a batch), the
+ * problem+json (or the GraphQL error format), or allows and annotates the decision with the cost (summed over a batch), the
  * greatest depth and the number of operations, so that a rate limit after it can charge the cost.
  * Runs in the `body` phase; see docs/graphql.md.
  */
@@ -27,6 +27,17 @@ export function graphql(options: GraphQLGuardOptions): GuardDefinition {
     const operationTypes = new OperationTypes(registeredDocuments(o.analyzer));
     const refusals = transportRefusals(o.allowHeader, o.maxBatch);
     const analysisRefusals = new AnalysisRefusals();
+    // `errorFormat: 'graphql'`: the same frozen refusals, rendered by core in the GraphQL error format.
+    const inGraphQLFormat = new WeakMap<DenyOutcome, DenyOutcome>();
+    const formatted = (outcome: GuardOutcome): GuardOutcome => {
+      if (o.errorFormat !== 'graphql' || outcome.outcome !== 'deny') return outcome;
+      let deny = inGraphQLFormat.get(outcome);
+      if (deny === undefined) {
+        deny = Object.freeze({ ...outcome, format: 'graphql' as const });
+        inGraphQLFormat.set(outcome, deny);
+      }
+      return deny;
+    };
 
     /** Analyzes every request of the read; the first refusal answers for the whole HTTP request. */
     const decide = (read: TransportRead, guardContext: GuardContext): GuardOutcome => {
@@ -60,9 +71,9 @@ export function graphql(options: GraphQLGuardOptions): GuardDefinition {
       onError: o.common.onError,
       timeoutMs: o.common.timeoutMs,
       evaluate(request: FirewallRequest, guardContext: GuardContext): GuardOutcome | Promise<GuardOutcome> {
-        if (!o.methods.has(request.method)) return refusals['method-not-allowed'];
+        if (!o.methods.has(request.method)) return formatted(refusals['method-not-allowed']);
         const read = readGraphQLRequest(request, o.maxBatch);
-        return read instanceof Promise ? read.then((r) => decide(r, guardContext)) : decide(read, guardContext);
+        return read instanceof Promise ? read.then((r) => formatted(decide(r, guardContext))) : formatted(decide(read, guardContext));
       },
     });
   });

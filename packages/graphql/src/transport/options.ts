@@ -31,10 +31,11 @@ export interface GraphQLGuardOptions extends AnalyzerOptions {
   /** The methods the endpoint accepts. Default `['GET', 'POST']`; others are 405. */
   readonly methods?: readonly GraphQLMethod[];
   /**
-   * Only `'problem'`: a route guard always answers problem+json. The GraphQL error format
-   * (`{"errors":[...]}`) is an option of the Yoga and Apollo plugins, which own the response body.
+   * How refusals are rendered: `problem` (default, problem+json like every Portcullis refusal) or
+   * `graphql` (`{"errors":[{"message","extensions":{"code",…}}]}` as
+   * application/graphql-response+json, with the same status), for clients that read only GraphQL errors.
    */
-  readonly errorFormat?: 'problem';
+  readonly errorFormat?: 'problem' | 'graphql';
   readonly id?: string;
   readonly mode?: Mode;
   /** What an unexpected failure of the guard does. Default `deny` (503). */
@@ -59,6 +60,7 @@ export interface CompiledTransportOptions {
   readonly allowHeader: string;
   /** The options left for `createAnalyzer`. */
   readonly analyzer: AnalyzerOptions;
+  readonly errorFormat: 'problem' | 'graphql';
 }
 
 /** Reads the transport options and splits off the analyzer's. Every bad value is a start-up error naming its path. */
@@ -70,12 +72,7 @@ export function readTransportOptions(options: unknown, path: PolicyPath): Compil
   }
   const common = readCommonGuardOptions(options, path, { id: 'graphql', onError: 'deny' });
 
-  if (options['errorFormat'] !== undefined && options['errorFormat'] !== 'problem') {
-    throw new PolicyError(
-      childPath(path, 'errorFormat'),
-      `the route guard always answers problem+json (got ${describeValue(options['errorFormat'])}); the GraphQL error format is an option of the Yoga and Apollo plugins`,
-    );
-  }
+  const errorFormat = readEnum<'problem' | 'graphql'>(options['errorFormat'], childPath(path, 'errorFormat'), ['problem', 'graphql'], 'problem');
 
   let maxBatch = DEFAULT_MAX_BATCH;
   const batch = options['batch'];
@@ -106,5 +103,6 @@ export function readTransportOptions(options: unknown, path: PolicyPath): Compil
     methods: new Set<string>(methods),
     allowHeader: methods.join(', '),
     analyzer: analyzer as AnalyzerOptions,
+    errorFormat,
   });
 }
