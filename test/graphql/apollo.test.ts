@@ -9,8 +9,6 @@ import {
   ANALYZER_OPTIONS,
   COMPARISON_INPUTS,
   DEPTH_BOMB,
-  HOSTILE_CASES,
-  INTROSPECTION_QUERY,
   LEGIT_QUERY,
   RESOLVERS,
   ROLE_HEADER,
@@ -20,6 +18,7 @@ import {
   sha256Hex,
   type GraphQLErrorBody,
 } from './plugin-fixtures.js';
+import { describeEveryPlugin } from './plugin-suite.js';
 
 /** What the test server's `context` function builds from the HTTP request. */
 interface TestContext {
@@ -94,31 +93,6 @@ describe('apolloProtection on Apollo Server', () => {
     assert.equal(apollo.decisions[0]?.ok, true);
   });
 
-  for (const hostile of HOSTILE_CASES) {
-    it(`refuses ${hostile.name} with ${hostile.code} and HTTP ${hostile.status}, in the GraphQL error format`, async () => {
-      const { status, body } = await postGraphQL(apollo.url, { query: hostile.query });
-      assert.equal(status, hostile.status);
-      assert.equal(body.data, undefined);
-      assert.equal(body.errors?.length, 1);
-      assert.equal(body.errors?.[0]?.extensions?.['code'], hostile.code);
-      // No limit, count or transport detail (`http`) leaks by default.
-      assert.deepEqual(Object.keys(body.errors?.[0]?.extensions ?? {}), ['code']);
-      assert.doesNotMatch(body.errors?.[0]?.message ?? '', /\d/);
-    });
-  }
-
-  it('allows introspection to a caller whose context identity has an allowed role', async () => {
-    const { status, body } = await postGraphQL(apollo.url, { query: INTROSPECTION_QUERY }, { [ROLE_HEADER]: 'admin' });
-    assert.equal(status, 200);
-    assert.deepEqual(body.data, { __schema: { queryType: { name: 'Query' } } });
-  });
-
-  it('still refuses introspection to a caller with another role', async () => {
-    const { status, body } = await postGraphQL(apollo.url, { query: INTROSPECTION_QUERY }, { [ROLE_HEADER]: 'viewer' });
-    assert.equal(status, 403);
-    assert.equal(body.errors?.[0]?.extensions?.['code'], 'graphql_introspection_refused');
-  });
-
   it('analyzes exactly as createAnalyzer(...).analyze(...) does for the same input', async () => {
     const analyzer = createAnalyzer(ANALYZER_OPTIONS);
     for (const input of COMPARISON_INPUTS) {
@@ -148,24 +122,9 @@ describe('apolloProtection on Apollo Server', () => {
   });
 });
 
-describe('apolloProtection: exposeDetails', () => {
-  let apollo: Running;
-  before(async () => {
-    apollo = await startApollo({ ...ANALYZER_OPTIONS, exposeDetails: true });
-  });
-  after(async () => {
-    await apollo.close();
-  });
+describeEveryPlugin('apolloProtection on Apollo Server', (options) => startApollo(options), withRoleIdentity);
 
-  it('adds the crossed limit to the refusal only when exposeDetails is on', async () => {
-    const { status, body } = await postGraphQL(apollo.url, { query: DEPTH_BOMB });
-    assert.equal(status, 400);
-    assert.equal(body.errors?.[0]?.extensions?.['code'], 'graphql_depth_exceeded');
-    assert.equal(body.errors?.[0]?.extensions?.['limit'], 5);
-  });
-});
-
-describe('apolloProtection: trusted documents', () => {
+describe('apolloProtection: persisted queries (APQ)', () => {
   let apollo: Running;
   before(async () => {
     apollo = await startApollo({
@@ -177,12 +136,6 @@ describe('apolloProtection: trusted documents', () => {
     await apollo.close();
   });
 
-  it('runs a trusted document', async () => {
-    const { status, body } = await postGraphQL(apollo.url, { query: LEGIT_QUERY });
-    assert.equal(status, 200);
-    assert.equal((body.data?.['user'] as { id: string } | undefined)?.id, '1');
-  });
-
   it('runs a trusted document sent with the persisted-query extension (APQ) as well', async () => {
     const hash = sha256Hex(LEGIT_QUERY);
     const extensions = { persistedQuery: { version: 1, sha256Hash: hash } };
@@ -192,13 +145,6 @@ describe('apolloProtection: trusted documents', () => {
     const byHash = await postGraphQL(apollo.url, { extensions });
     assert.equal(byHash.status, 200);
     assert.equal((byHash.body.data?.['user'] as { id: string } | undefined)?.id, '1');
-  });
-
-  it('refuses a document that is not in the list with graphql_document_not_trusted 403', async () => {
-    const { status, body } = await postGraphQL(apollo.url, { query: '{ hello }' });
-    assert.equal(status, 403);
-    assert.equal(body.errors?.[0]?.extensions?.['code'], 'graphql_document_not_trusted');
-    assert.equal(body.data, undefined);
   });
 });
 

@@ -18,9 +18,9 @@ import {
   TYPE_DEFS,
   identityForRole,
   postGraphQL,
-  sha256Hex,
   type GraphQLErrorBody,
 } from './plugin-fixtures.js';
+import { describeEveryPlugin } from './plugin-suite.js';
 
 interface Running {
   readonly url: string;
@@ -102,31 +102,6 @@ describe('useGraphQLProtection on graphql-yoga (onParams fast path)', () => {
     assert.equal(yoga.decisions[0]?.ok, true);
   });
 
-  for (const hostile of HOSTILE_CASES) {
-    it(`refuses ${hostile.name} with ${hostile.code} and HTTP ${hostile.status}, in the GraphQL error format`, async () => {
-      const { status, body } = await postGraphQL(yoga.url, { query: hostile.query });
-      assert.equal(status, hostile.status);
-      assert.equal(body.data, undefined);
-      assert.equal(body.errors?.length, 1);
-      assert.equal(body.errors?.[0]?.extensions?.['code'], hostile.code);
-      // No limit, count or transport detail leaks by default.
-      assert.deepEqual(Object.keys(body.errors?.[0]?.extensions ?? {}), ['code']);
-      assert.doesNotMatch(body.errors?.[0]?.message ?? '', /\d/);
-    });
-  }
-
-  it('allows introspection to a caller whose identity has an allowed role', async () => {
-    const { status, body } = await postGraphQL(yoga.url, { query: INTROSPECTION_QUERY }, { [ROLE_HEADER]: 'admin' });
-    assert.equal(status, 200);
-    assert.deepEqual(body.data, { __schema: { queryType: { name: 'Query' } } });
-  });
-
-  it('still refuses introspection to a caller with another role', async () => {
-    const { status, body } = await postGraphQL(yoga.url, { query: INTROSPECTION_QUERY }, { [ROLE_HEADER]: 'viewer' });
-    assert.equal(status, 403);
-    assert.equal(body.errors?.[0]?.extensions?.['code'], 'graphql_introspection_refused');
-  });
-
   it('refuses a document the server cannot even parse with graphql_invalid, before Yoga parses it', async () => {
     const { status, body } = await postGraphQL(yoga.url, { query: '{ user(' });
     assert.equal(status, 400);
@@ -154,49 +129,7 @@ describe('useGraphQLProtection on graphql-yoga (onParams fast path)', () => {
   });
 });
 
-describe('useGraphQLProtection on graphql-yoga: exposeDetails', () => {
-  let yoga: Running;
-  before(async () => {
-    yoga = await startYoga({ ...ANALYZER_OPTIONS, exposeDetails: true });
-  });
-  after(async () => {
-    await yoga.close();
-  });
-
-  it('adds the crossed limit to the refusal only when exposeDetails is on', async () => {
-    const { status, body } = await postGraphQL(yoga.url, { query: DEPTH_BOMB });
-    assert.equal(status, 400);
-    assert.equal(body.errors?.[0]?.extensions?.['code'], 'graphql_depth_exceeded');
-    assert.equal(body.errors?.[0]?.extensions?.['limit'], 5);
-  });
-});
-
-describe('useGraphQLProtection on graphql-yoga: trusted documents', () => {
-  let yoga: Running;
-  before(async () => {
-    yoga = await startYoga({
-      ...ANALYZER_OPTIONS,
-      trustedDocuments: { sha256: [sha256Hex(LEGIT_QUERY)], mode: 'enforce' },
-    });
-  });
-  after(async () => {
-    await yoga.close();
-  });
-
-  it('runs a trusted document', async () => {
-    const { status, body } = await postGraphQL(yoga.url, { query: LEGIT_QUERY });
-    assert.equal(status, 200);
-    assert.equal(body.errors, undefined);
-    assert.equal((body.data?.['user'] as { id: string } | undefined)?.id, '1');
-  });
-
-  it('refuses a document that is not in the list with graphql_document_not_trusted 403', async () => {
-    const { status, body } = await postGraphQL(yoga.url, { query: '{ hello }' });
-    assert.equal(status, 403);
-    assert.equal(body.errors?.[0]?.extensions?.['code'], 'graphql_document_not_trusted');
-    assert.equal(body.data, undefined);
-  });
-});
+describeEveryPlugin('useGraphQLProtection on graphql-yoga', (options) => startYoga(options), withRoleIdentity);
 
 describe('useGraphQLProtection: the generic Envelop path (onExecute) on a real Yoga server', () => {
   let yoga: Running;
