@@ -87,6 +87,18 @@ function stringClaim(claim: unknown): string | undefined {
   return undefined;
 }
 
+/** A frozen copy of verified claims (JSON data: objects, arrays and primitives). */
+function deepFrozenCopy(claims: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
+  const copy = (value: unknown, depth: number): unknown => {
+    if (value === null || typeof value !== 'object' || depth > 32) return value;
+    if (Array.isArray(value)) return Object.freeze(value.map((item) => copy(item, depth + 1)));
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) out[key] = copy(item, depth + 1);
+    return Object.freeze(out);
+  };
+  return copy(claims, 0) as Readonly<Record<string, unknown>>;
+}
+
 export function compileIdentityMapping(value: unknown, path: PolicyPath): CompiledIdentityMapping {
   const o = value === undefined ? {} : readObject(value, path, IDENTITY_MAPPING_KEYS);
   const subject = readClaimPath(o['subject'], childPath(path, 'subject')) ?? 'sub';
@@ -127,7 +139,9 @@ export function compileIdentityMapping(value: unknown, path: PolicyPath): Compil
           for (const r of granted) if (!roles.includes(r)) roles.push(r);
         }
       }
-      const identity: { -readonly [K in keyof Identity]: Identity[K] } = { method, scopes, roles, claims };
+      // Frozen all the way down: a cached identity is handed to every request with the same token,
+      // so a handler that changed it would change what the next request is granted.
+      const identity: { -readonly [K in keyof Identity]: Identity[K] } = { method, scopes: Object.freeze(scopes), roles: Object.freeze(roles), claims: deepFrozenCopy(claims) };
       const sub = stringClaim(readClaim(claims, subject));
       if (sub !== undefined) identity.subject = sub;
       if (clientId !== undefined) identity.clientId = clientId;

@@ -253,6 +253,28 @@ describe('jwt: the verified-token cache', () => {
     assertRefused(await decideWith(fw, bearer(token)), 'token_expired', 'expired');
   });
 
+  test('maxTokenAgeSeconds holds for cached tokens too: a token that grew too old is refused', async () => {
+    let now = NOW_MS;
+    const fw = firewallWith({ clock: () => now, guards: [jwt({ ...base, maxTokenAgeSeconds: 60, clockToleranceSeconds: 0 })] });
+    const token = hs256(claims({ iat: NOW_S - 10, exp: NOW_S + 86_400 }));
+    assert.equal((await decideWith(fw, bearer(token))).outcome, 'allow');
+    now = NOW_MS + 40_000;
+    assert.equal((await decideWith(fw, bearer(token))).outcome, 'allow', 'still young enough');
+    now = NOW_MS + 3_600_000;
+    assertRefused(await decideWith(fw, bearer(token)), 'token_invalid', 'too-old');
+  });
+
+  test('a cached identity is frozen all the way down: no request can change what the next one is granted', async () => {
+    const fw = firewall({ identity: { roles: 'roles' } });
+    const token = hs256(claims({ roles: ['user'], nested: { tenant: 'a' } }));
+    const first = await decideWith(fw, bearer(token));
+    const identity = first.identity as Identity;
+    assert.ok(Object.isFrozen(identity) && Object.isFrozen(identity.scopes) && Object.isFrozen(identity.roles) && Object.isFrozen(identity.claims));
+    assert.ok(Object.isFrozen(identity.claims['nested']));
+    assert.throws(() => (identity.roles as string[]).push('admin'));
+    assert.deepEqual((await decideWith(fw, bearer(token))).identity?.roles, ['user']);
+  });
+
   test('the cache is bounded: a flood of distinct tokens still verifies each correctly', async () => {
     const fw = firewall({ cache: { maxEntries: 8 } });
     for (let i = 0; i < 40; i++) assert.equal((await decideWith(fw, bearer(hs256(claims({ sub: `u${i}` }))))).identity?.subject, `u${i}`);

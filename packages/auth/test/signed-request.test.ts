@@ -158,10 +158,25 @@ describe('signedRequest: requests that pass', () => {
     assertDenied(await send(h, tampered, stream(encoder.encode('{"a":2}'))), 401, 'signature_invalid', 'digest-mismatch', 'signed-request:body');
   });
 
-  it('the query pairs may arrive in another order', async () => {
+  it('the query names may arrive in another order, but a repeated name keeps the order of its values', async () => {
     const h = await harness();
     const out = signed({ target: '/orders?b=2&a=1&a=0' });
-    assert.equal((await send(h, { ...out, target: '/orders?a=0&b=2&a=1' })).outcome, 'allow');
+    assert.equal((await send(h, { ...out, target: '/orders?a=1&b=2&a=0' })).outcome, 'allow');
+    // `a=0` before `a=1` is another request to an application that reads the first value.
+    const swapped = await send(h, { ...signed({ target: '/orders?b=2&a=1&a=0' }), target: '/orders?a=0&b=2&a=1' });
+    assert.equal(swapped.code, 'signature_invalid');
+    assert.equal(swapped.annotations['auth.reason'], 'mismatch');
+    // A pair without `=` is not the same as an empty value.
+    const bare = await send(h, { ...signed({ target: '/orders?flag' }), target: '/orders?flag=' });
+    assert.equal(bare.code, 'signature_invalid');
+  });
+
+  it('a signed header that arrives twice is refused (it would sign like one joined value)', async () => {
+    const h = await harness({ signedHeaders: ['host', 'x-tenant'] });
+    const out = signed({ headers: { host: 'api.example.com', 'x-tenant': '1, 2' }, signedHeaders: ['host', 'x-tenant'] });
+    const twice = await send(h, { ...out, headers: [...out.headers.filter(([n]) => n !== 'x-tenant'), ['x-tenant', '1'], ['x-tenant', '2']] });
+    assert.equal(twice.code, 'signature_invalid');
+    assert.equal(twice.annotations['auth.reason'], 'malformed');
   });
 
   it('rotation: either key verifies, each giving its own identity', async () => {

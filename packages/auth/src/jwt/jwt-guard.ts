@@ -104,7 +104,13 @@ export function jwt(options: JwtOptions): GuardDefinition {
       if (cache !== undefined && cacheKey !== undefined) {
         const expMs = typeof payload.exp === 'number' ? payload.exp * 1_000 : undefined;
         const nbfMs = typeof payload.nbf === 'number' ? payload.nbf * 1_000 : undefined;
-        cache.set(cacheKey, { outcome, expMs, nbfMs, key: usedKey }, expMs === undefined ? now + NO_EXP_CACHE_MS : expMs + toleranceMs);
+        let until = expMs === undefined ? now + NO_EXP_CACHE_MS : expMs + toleranceMs;
+        // A token that becomes too old (maxTokenAgeSeconds) must leave the cache then, so that it is
+        // verified again (and refused) instead of being served until its exp.
+        if (o.maxTokenAgeSeconds !== undefined && typeof payload.iat === 'number') {
+          until = Math.min(until, payload.iat * 1_000 + o.maxTokenAgeSeconds * 1_000 + toleranceMs);
+        }
+        cache.set(cacheKey, { outcome, expMs, nbfMs, key: usedKey }, until);
       }
       return outcome;
     };

@@ -12,9 +12,11 @@ export const SCHEMES: Readonly<Record<SignatureAlgorithm, string>> = Object.free
 });
 
 /**
- * The raw query's `name=value` pairs as received, sorted by name then value (UTF-16 code unit
- * order, which is byte order for the ASCII a request-target holds), joined with `&`. Empty pairs
- * are dropped; a pair without `=` is `name=`.
+ * The raw query's pairs exactly as received, ordered by name only: the sort is stable, so the values
+ * of a repeated name keep their order (`role=user&role=admin` and `role=admin&role=user` are
+ * different requests to an application that reads the first value, and sign differently). A pair
+ * without `=` stays as it is (`a` is not `a=`); only empty pairs (`&&`) are dropped. Names compare
+ * in UTF-16 code unit order, which is byte order for the ASCII a request-target holds.
  */
 export function canonicalQuery(rawQuery: string): string {
   if (rawQuery === '') return '';
@@ -22,10 +24,10 @@ export function canonicalQuery(rawQuery: string): string {
   for (const pair of rawQuery.split('&')) {
     if (pair === '') continue;
     const eq = pair.indexOf('=');
-    pairs.push(eq === -1 ? [pair, ''] : [pair.slice(0, eq), pair.slice(eq + 1)]);
+    pairs.push([eq === -1 ? pair : pair.slice(0, eq), pair]);
   }
-  pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
-  return pairs.map(([name, value]) => `${name}=${value}`).join('&');
+  pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return pairs.map(([, pair]) => pair).join('&');
 }
 
 /** One signed header's line: `<lower-case name>:<values, each trimmed, joined by ", ">`. */

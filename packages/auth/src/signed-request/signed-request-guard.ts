@@ -183,8 +183,9 @@ export function signedRequest(options: SignedRequestOptions): GuardDefinition {
       const headerLines: string[] = [];
       for (const name of params.headers) {
         const values = request.headers.getAll(name);
-        // A signed header that did not arrive: the signer and this request disagree.
-        if (values.length === 0) return INVALID.malformed;
+        // A signed header that did not arrive: the signer and this request disagree. One that came
+        // twice is refused too: `x: 1` + `x: 2` would sign like one `x: 1, 2`.
+        if (values.length !== 1) return INVALID.malformed;
         headerLines.push(headerLine(name, values));
       }
       let digests: readonly ContentDigest[] | undefined;
