@@ -99,8 +99,12 @@ function readPart(value: unknown, path: PolicyPath, ipv6Prefix: number): { resol
   throw new PolicyError(path, `expected a key part ('ip', 'subject', 'clientId', 'apiKey', 'route', 'operation', { header }, a function), got ${describeValue(value)}`);
 }
 
+/** A lone surrogate cannot be encoded as UTF-8 (stores would merge or refuse such keys). */
+const LONE_SURROGATE = /\p{Cs}/u;
+
 function bounded(key: string): string {
-  return key.length <= MAX_KEY_LENGTH ? key : `sha256:${createHash('sha256').update(key).digest('base64url')}`;
+  const wellFormed = LONE_SURROGATE.test(key) ? key.replace(/\p{Cs}/gu, '\uFFFD') : key;
+  return wellFormed.length <= MAX_KEY_LENGTH ? wellFormed : `sha256:${createHash('sha256').update(wellFormed).digest('base64url')}`;
 }
 
 export function compileKey(value: unknown, path: PolicyPath, ipv6Prefix: number): CompiledKey {

@@ -129,9 +129,13 @@ export interface CompiledRateLimit {
   readonly phase: 'rate-limit' | 'body';
 }
 
+/** Store key segments the penalty uses for itself. */
+const RESERVED_NAMES = new Set(['ban', 'strikes']);
+
 function readName(value: unknown, path: PolicyPath, fallback: string): string {
   const name = readOptionalString(value, path) ?? fallback;
   if (!POLICY_NAME.test(name)) throw new PolicyError(path, 'expected 1–32 characters of [A-Za-z0-9_.-] (it is sent in the RateLimit headers)');
+  if (RESERVED_NAMES.has(name)) throw new PolicyError(path, `"${name}" is reserved for the penalty's own counters; choose another name`);
   return name;
 }
 

@@ -18,7 +18,7 @@ import { calendarClock } from './calendar.js';
 import { rateLimitDeny } from './codes.js';
 import { policyHeader, rateLimitHeader } from './headers.js';
 import { readRateLimitOptions, type CompiledWindow, type RateLimitOptions } from './options.js';
-import { StoreLimiter, type TaggedResult } from './store-limiter.js';
+import { StoreLimiter, withTimeout, type TaggedResult } from './store-limiter.js';
 
 /** The bucket of requests whose key cannot be resolved, with `unresolved: 'shared'`. */
 const SHARED_KEY = '(unresolved)';
@@ -206,15 +206,18 @@ export function rateLimit(options: RateLimitOptions): GuardDefinition {
       );
     };
 
+    /** A penalty's own store calls, bounded like the counters' (a hanging store must not stall a request). */
+    const bounded = <T>(operation: Promise<T>): Promise<T> => (Number.isFinite(ownTimeoutMs) ? withTimeout(operation, ownTimeoutMs) : operation);
+
     /** A strike for the key; the ban grows with each strike inside the strike window. */
     const penalize = async (key: string, now: number): Promise<number> => {
       const penalty = o.penalty as NonNullable<typeof o.penalty>;
       let strikes = 1;
       try {
-        strikes = (await store.increment(strikeKey(key), 1, penalty.strikeWindowMs)).value;
+        strikes = (await bounded(store.increment(strikeKey(key), 1, penalty.strikeWindowMs))).value;
         const blockMs = Math.min(penalty.maxBlockMs, penalty.blockMs * penalty.escalation ** (strikes - 1));
         const until = now + blockMs;
-        await store.set(banKey(key), String(until), blockMs);
+        await bounded(store.set(banKey(key), String(until), blockMs));
         rememberBan(key, until);
         return until;
       } catch {
@@ -229,7 +232,7 @@ export function rateLimit(options: RateLimitOptions): GuardDefinition {
       if (o.penalty !== undefined && !storeDown()) {
         let banned: string | undefined;
         try {
-          banned = await store.get(banKey(key));
+          banned = await bounded(store.get(banKey(key)));
         } catch (error) {
           onStoreError(error);
         }
@@ -248,9 +251,14 @@ export function rateLimit(options: RateLimitOptions): GuardDefinition {
       // The request that first crosses a limit earns a strike (later ones in the window do not).
       const crossed = verdict.crossed;
       if (o.penalty === undefined || crossed === undefined) return verdict.outcome;
-      if (crossed.consumedPoints - cost > crossed.window.points) return verdict.outcome;
+      // Only the request that crosses the limit earns a strike: not later ones in the window, and not
+      // a refusal from the local deny cache (which counts nothing, so it would look like a crossing).
+      if (crossed.local || crossed.consumedPoints - cost > crossed.window.points) return verdict.outcome;
       const until = await penalize(key, now);
-      return refusal(verdict.exceeded, verdict.annotations, until - now);
+      // Come back when both the block and the window allow it.
+      let waitMs = until - now;
+      for (const r of verdict.exceeded) waitMs = Math.max(waitMs, r.msBeforeNext);
+      return refusal(verdict.exceeded, verdict.annotations, waitMs);
     };
 
     /** Every limit of the guard, counted synchronously in the in-process store. */

@@ -33,7 +33,7 @@ export interface StoreLimiterOptions {
   readonly isInsurance?: boolean;
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(new StoreUnavailableError(`store operation timed out after ${ms} ms`)), ms);
     promise.then(
@@ -103,6 +103,8 @@ export class StoreLimiter extends RateLimiterStoreAbstract {
         return value;
       },
       (error: unknown) => {
+        // A store that refuses one argument (a key it cannot encode) is not down: only that request fails.
+        if (error instanceof RangeError || error instanceof TypeError) throw error;
         this.#onStoreError?.(error);
         throw error instanceof StoreUnavailableError ? error : new StoreUnavailableError('store operation failed', { cause: error });
       },

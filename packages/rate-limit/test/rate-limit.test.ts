@@ -59,6 +59,8 @@ class ControlledStore implements Store {
   }
   increment(key: string, by: number, ttlMs: number): Promise<CounterResult> {
     this.increments++;
+    // Like a store that cannot encode one key: a bad argument, not an outage.
+    if (key.includes('!bad')) return Promise.reject(new RangeError('store key: not encodable'));
     return this.#gate(() => this.inner.increment(key, by, ttlMs));
   }
   setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean> {
@@ -277,6 +279,20 @@ describe('rateLimit: penalties', () => {
   });
 });
 
+describe('rateLimit: penalties and the local deny cache', () => {
+  test('refusals from the local deny cache are not new strikes (no escalation while the window lasts)', async () => {
+    const h = harness({ limits: [{ points: 2, windowSeconds: 60 }], penalty: { blockSeconds: 1 } });
+    await sendTimes(h, 2);
+    assert.equal(header(await h.send(), 'retry-after'), '60', 'the crossing request: the window, longer than the 1 s block');
+    h.advance(2_000); // the ban (policy clock) is over; the local deny cache (real clock) still refuses
+    const later = await sendTimes(h, 5);
+    for (const d of later) {
+      assert.equal(d.code, 'rate_limited');
+      assert.ok(Number(header(d, 'retry-after')) <= 60, 'no growing ban');
+    }
+  });
+});
+
 describe('rateLimit: store failures', () => {
   test('a failing store: the insurance limiter answers (and limits), reported; the store is used again when it answers', async () => {
     const store = new ControlledStore();
@@ -292,6 +308,22 @@ describe('rateLimit: store failures', () => {
     const after = await h.send({ ip: '203.0.113.6' });
     assert.equal(after.annotations['ratelimit.store'], 'controlled');
     assert.ok(h.diagnostics.some((d) => d.code === 'PC_RATE_LIMIT_STORE_RECOVERED'));
+  });
+
+  test('a key the store refuses fails that request only; the store is not marked down', async () => {
+    const store = new ControlledStore();
+    const h = harness({ store, storeRetryMs: 60_000, key: { header: 'x-k' }, limits: [{ points: 3, windowSeconds: 60 }] });
+    const bad = await h.send({ headers: [['x-k', '!bad']] });
+    assert.equal(bad.annotations['ratelimit.store'], 'insurance', 'that request is counted by the insurance limiter');
+    const next = await h.send({ headers: [['x-k', 'good']] });
+    assert.equal(next.annotations['ratelimit.store'], 'controlled', 'the store still counts everyone else');
+    assert.ok(!h.diagnostics.some((d) => d.code === 'PC_RATE_LIMIT_STORE_UNAVAILABLE'));
+  });
+
+  test('keys are made well-formed: lone surrogates cannot make a key the store refuses', async () => {
+    const h = harness({ key: (request) => request.headers.get('x-k')?.replace('#', '\ud800'), limits: [{ points: 1, windowSeconds: 60 }] });
+    assert.equal((await h.send({ headers: [['x-k', 'a#']] })).outcome, 'allow');
+    assert.equal((await h.send({ headers: [['x-k', 'a\ufffd']] })).code, 'rate_limited', 'the lone surrogate became U+FFFD');
   });
 
   test('a hanging store is bounded by storeTimeoutMs', async () => {
@@ -351,6 +383,7 @@ describe('rateLimit: policy errors and diagnostics', () => {
     ['a bad headers value', { limits: [{ points: 1, windowSeconds: 60 }], headers: 'draft-6' }, /guards\[0\]\.headers/],
     ['an unknown option', { limits: [{ points: 1, windowSeconds: 60 }], limit: 5 }, /guards\[0\]\.limit: unknown option/],
     ['a penalty max below the block', { limits: [{ points: 1, windowSeconds: 60 }], penalty: { blockSeconds: 60, maxBlockSeconds: 10 } }, /penalty\.maxBlockSeconds/],
+    ['a reserved limit name', { limits: [{ points: 1, windowSeconds: 60, name: 'ban' }] }, /limits\[0\]\.name: "ban" is reserved/],
   ];
   for (const [name, options, message] of cases) {
     test(name, () => {

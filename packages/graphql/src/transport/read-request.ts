@@ -15,6 +15,7 @@ const TRANSPORT_PROBLEMS = [
   'operation-name-not-string',
   'extensions-not-object',
   'parameter-repeated',
+  'parameter-in-url',
   'batch-empty',
   'batch-refused',
   'batch-too-large',
@@ -31,6 +32,9 @@ export type TransportRead =
   | { readonly kind: 'refused'; readonly problem: TransportProblem };
 
 type Refused = Extract<TransportRead, { kind: 'refused' }>;
+
+/** The parameters GraphQL over HTTP defines; in a POST's URL they are refused. */
+const GRAPHQL_PARAMETERS = ['query', 'variables', 'operationName', 'extensions'] as const;
 
 /** One frozen read per problem: a refusal allocates nothing. */
 const REFUSED = Object.freeze(
@@ -175,5 +179,10 @@ function fromBody(request: FirewallRequest, body: ParsedBody, maxBatch: number):
 export function readGraphQLRequest(request: FirewallRequest, maxBatch: number): TransportRead | Promise<TransportRead> {
   if (request.method === 'GET') return fromQueryString(request);
   if (request.method !== 'POST') return REFUSED['method-not-allowed'];
+  // Some servers (express-graphql and the handlers copied from it) prefer `?query=` over the body:
+  // a POST carrying GraphQL parameters in its URL could run something other than what was analyzed.
+  if (request.rawQuery !== '') {
+    for (const name of GRAPHQL_PARAMETERS) if (request.query.has(name)) return REFUSED['parameter-in-url'];
+  }
   return request.body().then((body) => fromBody(request, body, maxBatch));
 }

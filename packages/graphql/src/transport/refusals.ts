@@ -46,6 +46,7 @@ export function transportRefusals(allowHeader: string, maxBatch: number): Readon
     'operation-name-not-string': invalid('operation-name-not-string', 'operationName must be a string'),
     'extensions-not-object': invalid('extensions-not-object', 'extensions must be a JSON object'),
     'parameter-repeated': invalid('parameter-repeated', 'A GraphQL parameter is repeated in the query string'),
+    'parameter-in-url': invalid('parameter-in-url', 'A POST carries its GraphQL request in the body only, not in the URL'),
     'batch-empty': invalid('batch-empty', 'A batch must hold at least one request'),
     'batch-refused': graphqlDeny('graphql_batch_too_large', { detail: 'Batched requests are not accepted', annotations: reason('batch-refused') }),
     'batch-too-large': graphqlDeny('graphql_batch_too_large', { annotations: reason('batch-too-large'), extensions: Object.freeze({ limit: maxBatch }) }),
