@@ -83,6 +83,40 @@ function satisfies(identity: Identity | undefined, requirement: ResolvedRequirem
   return holdsAll(identity.scopes, requirement.scopes) && holdsAll(identity.roles, requirement.roles);
 }
 
+/** Every scope and every role of both (rules require all they list, so the merge is the stricter). */
+function mergeRequirements(a: ResolvedRequirement | undefined, b: ResolvedRequirement): ResolvedRequirement {
+  if (a === undefined) return b;
+  return { scopes: [...new Set([...a.scopes, ...b.scopes])], roles: [...new Set([...a.roles, ...b.roles])] };
+}
+
+/**
+ * A protected field stays protected when it is reached through an interface its type implements
+ * (`node(id) { ... on HasSecret { secret } }`): its rule is copied onto the same field of those
+ * interfaces at start-up. A type rule cannot be copied the same way without protecting every other
+ * type behind the same interface (a Relay `node` would need the strictest role of all): it applies
+ * to type conditions on the type and to fields returning it, and the returned warnings name the
+ * interfaces and unions through which its shared fields stay reachable (protect those with field rules).
+ */
+function extendRulesToAbstractTypes(options: ResolvedAnalyzerOptions, index: TypeIndex): string[] {
+  const fields = options.authorization.fields as Map<string, ResolvedRequirement>;
+  for (const [coordinate, rule] of [...fields]) {
+    const dot = coordinate.indexOf('.');
+    const typeName = coordinate.slice(0, dot);
+    const fieldName = coordinate.slice(dot + 1);
+    for (const abstract of index.abstractTypesOf.get(typeName) ?? []) {
+      if (index.types.get(abstract)?.has(fieldName) === true) fields.set(`${abstract}.${fieldName}`, mergeRequirements(fields.get(`${abstract}.${fieldName}`), rule));
+    }
+  }
+  const warnings: string[] = [];
+  for (const typeName of options.authorization.types.keys()) {
+    const abstracts = index.abstractTypesOf.get(typeName) ?? [];
+    if (abstracts.length > 0) {
+      warnings.push(`authorization.types["${typeName}"]: the type is also reachable as ${abstracts.join(', ')}; fields it shares with them are guarded only by field rules on those types`);
+    }
+  }
+  return warnings;
+}
+
 function introspectionAllowed(options: ResolvedAnalyzerOptions, identity: Identity | undefined): boolean {
   const rule = options.introspection;
   if (rule.kind === 'allow') return true;
@@ -149,6 +183,13 @@ export function createAnalyzer(options?: AnalyzerOptions, path = 'graphql'): Ana
     index = loaded.index;
     warnings = Object.freeze([...loaded.warnings]);
     checkNamesAgainstSchema(resolved, index, path);
+    warnings = Object.freeze([...warnings, ...extendRulesToAbstractTypes(resolved, index)]);
+  } else {
+    // Without a schema, nested fields have no known parent type: a type rule or a rule below the
+    // root would silently never apply.
+    const nested = [...resolved.authorization.fields.keys()].filter((k) => !/^(Query|Mutation|Subscription)\./.test(k));
+    if (resolved.authorization.types.size > 0) throw new PolicyError(`${path}.authorization.types`, 'type rules need a `schema` (without one, the type of a selection is unknown)');
+    if (nested.length > 0) throw new PolicyError(keyPath(`${path}.authorization.fields`, nested[0] as string), 'rules below the root need a `schema` (without one, the type of a selection is unknown)');
   }
   const cache = new DocumentCache(resolved.cacheSize, resolved.cacheSize * CACHE_TOKENS_PER_ENTRY);
   const limits = resolved.limits;

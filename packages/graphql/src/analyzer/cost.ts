@@ -32,21 +32,27 @@ export function listArgumentSize(
   cost: ResolvedCost,
 ): number | undefined {
   if (args === undefined || args.length === 0) return undefined;
-  for (const name of cost.listArguments) {
-    for (const arg of args) {
-      if (arg.name.value !== name) continue;
-      let size: unknown;
-      const value = arg.value;
-      if (value.kind === Kind.INT) size = Number.parseInt(value.value, 10);
-      else if (value.kind === Kind.VARIABLE) {
-        const variable = value.name.value;
-        size = variables !== undefined && Object.hasOwn(variables, variable) ? variables[variable] : defaults.get(variable);
-      }
-      if (typeof size !== 'number' || !Number.isInteger(size) || size < 0) return cost.defaultListSize;
-      return size > cost.maxListSize ? cost.maxListSize : size;
+  // The largest of every list argument present: `first: null, last: 1000` asks for 1,000 items
+  // (servers treat a null `first` as absent), so the first argument found cannot decide alone.
+  let largest: number | undefined;
+  for (const arg of args) {
+    if (!cost.listArguments.includes(arg.name.value)) continue;
+    let size: unknown;
+    const value = arg.value;
+    if (value.kind === Kind.INT) size = Number.parseInt(value.value, 10);
+    else if (value.kind === Kind.VARIABLE) {
+      const variable = value.name.value;
+      size = variables !== undefined && Object.hasOwn(variables, variable) ? variables[variable] : defaults.get(variable);
     }
+    let counted: number;
+    if (size === null || (value.kind === Kind.NULL)) continue;
+    if (typeof size !== 'number' || !Number.isInteger(size) || size < 0) counted = cost.defaultListSize;
+    else counted = size > cost.maxListSize ? cost.maxListSize : size;
+    if (largest === undefined || counted > largest) largest = counted;
   }
-  return undefined;
+  // List arguments that are all null: the server's default page, counted as defaultListSize.
+  if (largest === undefined && args.some((a) => cost.listArguments.includes(a.name.value))) return cost.defaultListSize;
+  return largest;
 }
 
 /**

@@ -15,7 +15,7 @@ export interface PreparedDocument {
   readonly fragments: ReadonlyMap<string, FragmentDefinitionNode>;
   readonly tokens: number;
   /** A fixed reason when the document cannot be executed at all. */
-  readonly problem: 'not an executable document' | 'fragment cycle' | 'duplicate fragment name' | 'no operation' | undefined;
+  readonly problem: 'not an executable document' | 'fragment cycle' | 'duplicate fragment name' | 'duplicate operation name' | 'anonymous operation not alone' | 'no operation' | undefined;
 }
 
 /** Names of the fragments spread anywhere inside one selection set (inline fragments included). */
@@ -77,6 +77,24 @@ export function prepareDocument(document: DocumentNode, tokens: number): Prepare
     } else problem ??= 'not an executable document';
   }
   if (problem === undefined && operations.length === 0) problem = 'no operation';
+  // graphql-js executes the last operation of a repeated name while a first-match lookup analyzes
+  // the first: a document must name each operation once (as GraphQL validation requires), and an
+  // anonymous operation must stand alone.
+  if (problem === undefined && operations.length > 1) {
+    const names = new Set<string>();
+    for (const operation of operations) {
+      const name = operation.name?.value;
+      if (name === undefined) {
+        problem = 'anonymous operation not alone';
+        break;
+      }
+      if (names.has(name)) {
+        problem = 'duplicate operation name';
+        break;
+      }
+      names.add(name);
+    }
+  }
   if (problem === undefined && fragments.size > 0 && hasFragmentCycle(fragments)) problem = 'fragment cycle';
   return { operations, fragments, tokens, problem };
 }

@@ -7,6 +7,7 @@ import {
   isListType,
   isNonNullType,
   isObjectType,
+  isUnionType,
   parse,
   validateSchema,
   type GraphQLOutputType,
@@ -28,6 +29,8 @@ export interface TypeIndex {
   readonly query: string | undefined;
   readonly mutation: string | undefined;
   readonly subscription: string | undefined;
+  /** object type -> the interfaces it implements and the unions it belongs to. */
+  readonly abstractTypesOf: ReadonlyMap<string, readonly string[]>;
 }
 
 export interface LoadedSchema {
@@ -59,9 +62,20 @@ function indexSchema(schema: GraphQLSchema): TypeIndex {
     }
     types.set(name, fields);
   }
+  const abstractTypesOf = new Map<string, string[]>();
+  const add = (objectName: string, abstractName: string): void => {
+    const list = abstractTypesOf.get(objectName) ?? [];
+    if (!list.includes(abstractName)) list.push(abstractName);
+    abstractTypesOf.set(objectName, list);
+  };
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (isObjectType(type)) for (const iface of type.getInterfaces()) add(type.name, iface.name);
+    else if (isUnionType(type)) for (const member of type.getTypes()) add(member.name, type.name);
+  }
   return {
     types,
     names,
+    abstractTypesOf,
     query: schema.getQueryType()?.name,
     mutation: schema.getMutationType()?.name,
     subscription: schema.getSubscriptionType()?.name,

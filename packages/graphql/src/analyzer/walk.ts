@@ -29,7 +29,7 @@ export type WalkResult =
  * Bounds the expanded document: fragments spread many times at many levels expand exponentially,
  * and the walk stops (refusing the document) after this many selections instead of hanging.
  */
-export const MAX_VISITED_SELECTIONS = 100_000;
+export const MAX_VISITED_SELECTIONS = 10_000;
 
 const SCHEMA_FIELD: FieldInfo = Object.freeze({ namedType: '__Schema', isList: false, isLeaf: false });
 const TYPE_FIELD: FieldInfo = Object.freeze({ namedType: '__Type', isList: false, isLeaf: false });
