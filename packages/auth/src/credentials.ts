@@ -80,6 +80,18 @@ function fromValues(values: readonly string[]): CredentialRead | undefined {
   return token === '' ? { kind: 'malformed' } : { kind: 'token', token };
 }
 
+/** How many cookies of this name the request carries (across every Cookie header). */
+function cookieCount(request: FirewallRequest, name: string): number {
+  let count = 0;
+  for (const header of request.headers.getAll('cookie')) {
+    for (const pair of header.split(';')) {
+      const eq = pair.indexOf('=');
+      if (eq !== -1 && pair.slice(0, eq).trim() === name) count++;
+    }
+  }
+  return count;
+}
+
 function readAt(location: CompiledLocation, request: FirewallRequest): CredentialRead | undefined {
   switch (location.kind) {
     case 'authorization':
@@ -88,7 +100,10 @@ function readAt(location: CompiledLocation, request: FirewallRequest): Credentia
       return fromValues(request.headers.getAll(location.name));
     case 'cookie': {
       const value = request.cookies.get(location.name);
-      return value === undefined ? undefined : fromValues([value]);
+      if (value === undefined) return undefined;
+      // The request view keeps the first of a repeated cookie; a second one (a sibling subdomain's or
+      // a path-scoped cookie) is a second credential: ambiguous, like a repeated header.
+      return cookieCount(request, location.name) > 1 ? { kind: 'ambiguous' } : fromValues([value]);
     }
     case 'query':
       // The query is only parsed when there is one.

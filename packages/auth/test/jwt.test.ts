@@ -88,6 +88,8 @@ describe('jwt: legitimate tokens', () => {
     assert.equal((await decideWith(firewall({ from: { cookie: 'at' } }), [['cookie', `x=1; at=${token}`]])).outcome, 'allow');
     assert.equal((await decideWith(firewall({ from: { header: 'x-token' } }), [['x-token', token]])).outcome, 'allow');
     assert.equal((await decideWith(firewall({ from: { query: 'access_token' } }), [], `/orders?access_token=${token}`)).outcome, 'allow');
+    // Two cookies of the token's name (a sibling subdomain's, a path-scoped one) are two credentials.
+    assertRefused(await decideWith(firewall({ from: { cookie: 'at' } }), [['cookie', `at=${token}; x=1; at=${token}`]]), 'credentials_ambiguous', undefined, 400);
     // By default the query string is never read: the token there does not authenticate.
     assertRefused(await decideWith(firewall(), [], `/orders?access_token=${token}`), 'credentials_missing');
   });
