@@ -36,23 +36,16 @@ import { loadGraphQLCorpora } from './lib/graphql-corpus.mjs';
 import { describeMachine } from './lib/machine.mjs';
 import { median } from './lib/measure.mjs';
 import { writeReport } from './lib/report.mjs';
+import { readNumber } from './lib/config.mjs';
 
 const RESULTS = fileURLToPath(new URL('./results/graphql.json', import.meta.url));
 const QUICK_RESULTS = fileURLToPath(new URL('./results/graphql-quick.json', import.meta.url));
 const quick = process.env.BENCH_QUICK === '1';
 
-function readCount(name, fallback) {
-  const text = process.env[name];
-  if (text === undefined || text === '') return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1 || value > 10_000_000) throw new Error(`${name} must be an integer from 1 to 10000000, got "${text}"`);
-  return value;
-}
-
 const config = {
-  samples: readCount('GRAPHQL_SAMPLES', quick ? 5 : 15),
-  batch: readCount('GRAPHQL_BATCH', quick ? 10 : 40),
-  warmup: readCount('GRAPHQL_WARMUP', quick ? 30 : 200),
+  samples: readNumber('GRAPHQL_SAMPLES', quick ? 5 : 15),
+  batch: readNumber('GRAPHQL_BATCH', quick ? 10 : 40),
+  warmup: readNumber('GRAPHQL_WARMUP', quick ? 30 : 200),
 };
 
 /**

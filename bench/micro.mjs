@@ -22,23 +22,16 @@ import { describeMachine } from './lib/machine.mjs';
 import { median } from './lib/measure.mjs';
 import { identityMicroCases, libraryMicroCases, MICRO_CASES, rateLimitMicroCases } from './lib/micro-cases.mjs';
 import { writeReport } from './lib/report.mjs';
+import { readNumber } from './lib/config.mjs';
 
 const RESULTS = fileURLToPath(new URL('./results/micro.json', import.meta.url));
 const QUICK_RESULTS = fileURLToPath(new URL('./results/micro-quick.json', import.meta.url));
 const quick = process.env.BENCH_QUICK === '1';
 
-function readCount(name, fallback) {
-  const text = process.env[name];
-  if (text === undefined || text === '') return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1 || value > 10_000_000) throw new Error(`${name} must be an integer from 1 to 10000000, got "${text}"`);
-  return value;
-}
-
 const config = {
-  samples: readCount('MICRO_SAMPLES', quick ? 5 : 31),
-  batch: readCount('MICRO_BATCH', quick ? 500 : 2_000),
-  warmup: readCount('MICRO_WARMUP', quick ? 1_000 : 5_000),
+  samples: readNumber('MICRO_SAMPLES', quick ? 5 : 31),
+  batch: readNumber('MICRO_BATCH', quick ? 500 : 2_000),
+  warmup: readNumber('MICRO_WARMUP', quick ? 1_000 : 5_000),
 };
 
 /** Calls per case: the check in prepare, the warm-up and every batch. Sizes the cold cases' credential pools. */

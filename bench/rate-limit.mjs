@@ -41,6 +41,7 @@ import { runOpenLoop, summarizeRuns } from './lib/open-loop.mjs';
 import { firstExit, firstMessage, killChildrenOnExit, PINNING, spawnNode, stop } from './lib/processes.mjs';
 import { writeReport } from './lib/report.mjs';
 import { portcullisRateLimitPolicy, RATE_LIMIT_PATH } from './servers/rate-limit.mjs';
+import { readNumber } from './lib/config.mjs';
 
 const RESULTS = fileURLToPath(new URL('./results/rate-limit.json', import.meta.url));
 const QUICK_RESULTS = fileURLToPath(new URL('./results/rate-limit-quick.json', import.meta.url));
@@ -50,21 +51,13 @@ const quick = process.env.BENCH_QUICK === '1';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const RUN_PREFIX = `pc-bench-rl:${process.pid}:`;
 
-function readCount(name, fallback, min = 1) {
-  const text = process.env[name];
-  if (text === undefined || text === '') return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < min || value > 10_000_000) throw new Error(`${name} must be an integer from ${min} to 10000000, got "${text}"`);
-  return value;
-}
-
 const config = {
-  ratePerSecond: readCount('RL_RATE', 2_000),
-  decideSeconds: readCount('RL_DECIDE_SECONDS', quick ? 2 : 10),
-  httpWarmupSeconds: readCount('RL_HTTP_WARMUP', quick ? 1 : 3, 0),
-  httpSeconds: readCount('RL_HTTP_SECONDS', quick ? 2 : 5),
-  httpRounds: readCount('RL_HTTP_ROUNDS', quick ? 1 : 3),
-  distinctKeys: readCount('RL_KEYS', quick ? 200_000 : 1_000_000),
+  ratePerSecond: readNumber('RL_RATE', 2_000),
+  decideSeconds: readNumber('RL_DECIDE_SECONDS', quick ? 2 : 10),
+  httpWarmupSeconds: readNumber('RL_HTTP_WARMUP', quick ? 1 : 3, { min: 0 }),
+  httpSeconds: readNumber('RL_HTTP_SECONDS', quick ? 2 : 5),
+  httpRounds: readNumber('RL_HTTP_ROUNDS', quick ? 1 : 3),
+  distinctKeys: readNumber('RL_KEYS', quick ? 200_000 : 1_000_000),
   parts: readParts(),
   variants: process.env.RL_VARIANTS === undefined || process.env.RL_VARIANTS === '' ? undefined : process.env.RL_VARIANTS.split(',').map((v) => v.trim()),
 };

@@ -10,7 +10,8 @@
 //   BENCH_WORKLOADS=a,b     only these workloads (small, auth-1k, jwt-mix)
 import { FRAMEWORKS, VARIANTS_BY_WORKLOAD } from './frameworks.mjs';
 
-function readNumber(name, fallback, { min, max }) {
+/** An integer setting from the environment, or the fallback when unset; anything else is an error naming it. */
+export function readNumber(name, fallback, { min = 1, max = 10_000_000 } = {}) {
   const text = process.env[name];
   if (text === undefined || text === '') return fallback;
   const value = Number(text);

@@ -57,6 +57,31 @@ export function describeEveryPlugin<Options extends AnalyzerOptions & { exposeDe
     });
   });
 
+  describe(`${label}: a failing identity resolver`, () => {
+    it('fails closed, without echoing the error', async () => {
+      const server = await start({
+        ...ANALYZER_OPTIONS,
+        identity: () => {
+          throw new Error('identity-store-password=hunter2');
+        },
+      } as unknown as Options);
+      try {
+        const response = await fetch(server.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/json' },
+          body: JSON.stringify({ query: LEGIT_QUERY }),
+        });
+        const text = await response.text();
+        assert.equal(response.status, 500);
+        assert.doesNotMatch(text, /hunter2/);
+        assert.doesNotMatch(text, /user-1/);
+        assert.equal(server.decisions.length, 0);
+      } finally {
+        await server.close();
+      }
+    });
+  });
+
   describe(`${label}: exposeDetails`, () => {
     let server: ProtectedServer;
     before(async () => {

@@ -1,7 +1,6 @@
-import { ALLOW, defineGuard, type AllowOutcome, type DenyOutcome, type Guard, type GuardContext, type GuardDefinition, type GuardOutcome } from '@portcullis/core';
+import { defineGuard, type AllowOutcome, type DenyOutcome, type Guard, type GuardContext, type GuardDefinition, type GuardOutcome } from '@portcullis/core';
 import { BoundedCache } from '../bounded-cache.js';
 import { bearerRefusals } from '../bearer-refusals.js';
-import { readBearerCredential } from '../credentials.js';
 import { sha256Key } from '../hash.js';
 import { CircuitBreaker } from './breaker.js';
 import { IntrospectionError, createIntrospectionEndpoint } from './endpoint.js';
@@ -40,7 +39,7 @@ export function introspection(options: IntrospectionOptions): GuardDefinition {
     const inFlight = new Map<string, Promise<Verdict>>();
     const origin = o.url.origin;
 
-    const { missing, ambiguous, refuse } = bearerRefusals<IntrospectionFailureReason>(o.realm);
+    const { refuse, tokenOf } = bearerRefusals<IntrospectionFailureReason>(o.realm);
 
     /** Turns an answer into a verdict (the checks that do not depend on the time of use). */
     const judge = (response: Readonly<Record<string, unknown>>): Verdict => {
@@ -121,21 +120,12 @@ export function introspection(options: IntrospectionOptions): GuardDefinition {
       onError: o.common.onError,
       timeoutMs: o.common.timeoutMs,
       evaluate(request, guardContext) {
-        const read = readBearerCredential(request, o.locations, o.maxTokenLength);
-        switch (read.kind) {
-          case 'none':
-            return o.optional || guardContext.identity !== undefined ? ALLOW : missing;
-          case 'ambiguous':
-            return ambiguous;
-          case 'malformed':
-            return refuse('malformed');
-          case 'token':
-            break;
-        }
-        const key = sha256Key(read.token);
+        const token = tokenOf(request, guardContext, o);
+        if (typeof token !== 'string') return token;
+        const key = sha256Key(token);
         const cached = cache?.get(key, guardContext.now());
         if (cached !== undefined) return apply(cached, guardContext.now());
-        return lookUp(read.token, key, guardContext).then((verdict) => apply(verdict, guardContext.now()));
+        return lookUp(token, key, guardContext).then((verdict) => apply(verdict, guardContext.now()));
       },
       async close() {
         cache?.clear();

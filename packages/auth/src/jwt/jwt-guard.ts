@@ -1,8 +1,7 @@
 import { errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyOptions } from 'jose';
-import { ALLOW, defineGuard, type AllowOutcome, type Guard, type GuardDefinition, type GuardOutcome } from '@portcullis/core';
+import { defineGuard, type AllowOutcome, type Guard, type GuardDefinition, type GuardOutcome } from '@portcullis/core';
 import { BoundedCache } from '../bounded-cache.js';
 import { bearerRefusals } from '../bearer-refusals.js';
-import { readBearerCredential } from '../credentials.js';
 import { sha256Key } from '../hash.js';
 import { importKeys, selectKeys, type Candidates, type VerificationKey } from './key-set.js';
 import { readJwtOptions, type JwtOptions } from './options.js';
@@ -45,7 +44,7 @@ export function jwt(options: JwtOptions): GuardDefinition {
     // by the guard's timeout), so the map is bounded by the number of distinct tokens in flight.
     const inFlight = new Map<string, Promise<GuardOutcome>>();
 
-    const { missing, ambiguous, refuse } = bearerRefusals<JwtFailureReason>(o.realm);
+    const { refuse, tokenOf } = bearerRefusals<JwtFailureReason>(o.realm);
 
     let remote: RemoteJwks | undefined;
     let staticKeys: VerificationKey[] | undefined;
@@ -123,18 +122,11 @@ export function jwt(options: JwtOptions): GuardDefinition {
       onError: o.common.onError,
       timeoutMs: o.common.timeoutMs,
       evaluate(request, guardContext) {
-        const read = readBearerCredential(request, o.locations, o.maxTokenLength);
-        switch (read.kind) {
-          case 'none':
-            return o.optional || guardContext.identity !== undefined ? ALLOW : missing;
-          case 'ambiguous':
-            return ambiguous;
-          case 'malformed':
-            return refuse('malformed');
-        }
+        const token = tokenOf(request, guardContext, o);
+        if (typeof token !== 'string') return token;
         const now = guardContext.now();
-        if (cache === undefined) return verify(read.token, undefined, now);
-        const cacheKey = sha256Key(read.token);
+        if (cache === undefined) return verify(token, undefined, now);
+        const cacheKey = sha256Key(token);
         const hit = cache.get(cacheKey, now);
         if (hit !== undefined) {
           // Cached, but still checked on every use: the clock moves, and keys leave the key set.
@@ -149,7 +141,7 @@ export function jwt(options: JwtOptions): GuardDefinition {
         // key rotation) share one verification.
         let pending = inFlight.get(cacheKey);
         if (pending === undefined) {
-          pending = verify(read.token, cacheKey, now).finally(() => inFlight.delete(cacheKey));
+          pending = verify(token, cacheKey, now).finally(() => inFlight.delete(cacheKey));
           inFlight.set(cacheKey, pending);
         }
         return pending;

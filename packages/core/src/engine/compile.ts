@@ -25,7 +25,7 @@ import type { CanaryKey } from '../policy/types.js';
 import { Router, checkPattern } from '../router.js';
 import { MemoryStore } from '../store/memory-store.js';
 import type { Store } from '../store/store.js';
-import { combineTelemetry, type Diagnostic, type Telemetry } from '../telemetry/telemetry.js';
+import { DiagnosticThrottle, combineTelemetry, type Diagnostic, type Telemetry } from '../telemetry/telemetry.js';
 import { compileDecisionEvents } from '../telemetry/decision-events.js';
 import type { ForwardedHeader } from '../request/client-ip.js';
 import { compileBodyGuard } from './body-guard.js';
@@ -215,7 +215,7 @@ export function compilePolicy(input: unknown): CompiledPolicy {
   // While compiling, diagnostics are collected and sent by ready(); a guard that reports later (a
   // JWKS endpoint that went down) reaches telemetry at once, at most once a minute per code and guard.
   let compiling = true;
-  const lastRuntimeReport = new Map<string, number>();
+  const runtimeReports = new DiagnosticThrottle(RUNTIME_DIAGNOSTIC_INTERVAL_MS);
   const compileContext: Omit<CompileContext, 'path'> = {
     store,
     report(diagnostic) {
@@ -226,12 +226,7 @@ export function compilePolicy(input: unknown): CompiledPolicy {
         diagnostics.push(diagnostic);
         return;
       }
-      const at = clock();
-      const last = lastRuntimeReport.get(key);
-      if (last !== undefined && at - last < RUNTIME_DIAGNOSTIC_INTERVAL_MS) return;
-      if (lastRuntimeReport.size > 1_000) lastRuntimeReport.clear();
-      lastRuntimeReport.set(key, at);
-      telemetry.onDiagnostic(diagnostic);
+      if (runtimeReports.admit(key, clock())) telemetry.onDiagnostic(diagnostic);
     },
   };
 

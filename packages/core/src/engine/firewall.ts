@@ -12,7 +12,7 @@ import { normalizeTarget } from '../request/normalize-path.js';
 import { newRequestId } from '../request/request-id.js';
 import { parseQuery } from '../request/query.js';
 import type { RouteMatch } from '../router.js';
-import type { Diagnostic } from '../telemetry/telemetry.js';
+import { DiagnosticThrottle, type Diagnostic } from '../telemetry/telemetry.js';
 import { inCanarySlice } from './canary.js';
 import { compilePolicy, type CompiledPolicy, type CompiledRoute } from './compile.js';
 import type { Decision, GuardResult } from './decision.js';
@@ -178,7 +178,7 @@ class FirewallEngine implements Firewall {
   #isReady = false;
   #readyFailed = false;
   #warnedUntrustedForwarding = false;
-  readonly #lastDiagnostic = new Map<string, number>();
+  readonly #diagnostics = new DiagnosticThrottle(DIAGNOSTIC_INTERVAL_MS);
 
   constructor(policy: CompiledPolicy) {
     this.#policy = policy;
@@ -228,12 +228,7 @@ class FirewallEngine implements Firewall {
   }
 
   #diagnose(policy: CompiledPolicy, diagnostic: Diagnostic): void {
-    const key = `${diagnostic.code}:${diagnostic.guard ?? ''}`;
-    const at = policy.clock();
-    const last = this.#lastDiagnostic.get(key);
-    if (last !== undefined && at - last < DIAGNOSTIC_INTERVAL_MS) return;
-    if (this.#lastDiagnostic.size > 1_000) this.#lastDiagnostic.clear();
-    this.#lastDiagnostic.set(key, at);
+    if (!this.#diagnostics.admit(`${diagnostic.code}:${diagnostic.guard ?? ''}`, policy.clock())) return;
     policy.telemetry.onDiagnostic(diagnostic);
   }
 

@@ -60,3 +60,25 @@ export function safeTelemetry(sink: Telemetry): Telemetry {
     },
   };
 }
+
+/**
+ * Operational diagnostics repeat (a guard failing on every request, a key endpoint down): this
+ * lets one through per key and interval. The map of last reports is bounded (cleared past 1,000 keys).
+ */
+export class DiagnosticThrottle {
+  readonly #last = new Map<string, number>();
+  readonly #intervalMs: number;
+
+  constructor(intervalMs: number) {
+    this.#intervalMs = intervalMs;
+  }
+
+  /** True when a diagnostic with this key may be reported at `now` (and records it). */
+  admit(key: string, now: number): boolean {
+    const last = this.#last.get(key);
+    if (last !== undefined && now - last < this.#intervalMs) return false;
+    if (this.#last.size > 1_000) this.#last.clear();
+    this.#last.set(key, now);
+    return true;
+  }
+}
