@@ -4,6 +4,7 @@
  * listener, and one `GET /tls` with or without the test client certificate. The handler answers JSON.
  * Fixtures and how they were made: fixtures/tls/README.md.
  */
+import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { RequestListener } from 'node:http';
 import { request as httpsRequest, createServer as createHttpsServer } from 'node:https';
@@ -42,4 +43,18 @@ export async function tlsExchange(listener: RequestListener, withClientCertifica
       server.closeAllConnections();
     });
   }
+}
+
+/**
+ * What the test firewall's TLS guard annotates (see firewall.ts) for an exchange with the test
+ * client certificate and one without: the adapter handed the socket's peer to `request.tls()`.
+ */
+export function assertTlsPeerAnnotations(withCert: Record<string, unknown>, withoutCert: Record<string, unknown>): void {
+  assert.equal(withCert['tls.present'], true);
+  assert.equal(withCert['tls.authorized'], true);
+  assert.equal(withCert['tls.cn'], 'client.test');
+  assert.equal(withCert['tls.org'], 'Portcullis Tests');
+  assert.equal(withCert['tls.san'], 'DNS:client.test, URI:spiffe://test/client');
+  assert.match(String(withCert['tls.fingerprint256']), /^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+  assert.deepEqual(withoutCert, { 'tls.present': true, 'tls.authorized': false, 'tls.cn': '', 'tls.org': '', 'tls.san': '', 'tls.fingerprint256': '' });
 }
