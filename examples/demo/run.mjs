@@ -25,6 +25,10 @@ app.delete('/orders/:id', (_req, res) => res.status(204).end());
 app.get('/search', (_req, res) => res.json({ results: [] }));
 app.get('/users/:userId/orders', (req, res) => res.json({ user: req.portcullis?.identity?.subject, orders: [] }));
 app.all('/beta/*rest', (_req, res) => res.json({ beta: true }));
+app.get('/api/products', (_req, res) => res.json([{ id: 1, name: 'Dune', price: 9.5, category: 'books' }]));
+app.post('/api/products', (req, res) => res.status(201).json({ id: 2, ...req.body }));
+// A bug on purpose: this handler leaks the purchase price, which the contract does not allow.
+app.get('/api/products/:id', (req, res) => res.json({ id: Number(req.params.id), name: 'Dune', price: 9.5, costPrice: 4.1 }));
 
 const server = app.listen(0, '127.0.0.1');
 await new Promise((resolve) => server.once('listening', resolve));
@@ -88,6 +92,11 @@ const requests = [
   { note: 'CORS preflight, allowed origin', method: 'OPTIONS', target: '/orders', headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST' } },
   { note: 'CORS preflight, unknown origin', method: 'OPTIONS', target: '/orders', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } },
   { note: 'monitor-mode route, oversized', method: 'POST', target: '/beta/x', headers: json, body: JSON.stringify({ pad: 'x'.repeat(100) }) },
+  { note: 'documented operation', method: 'GET', target: '/api/products?limit=2' },
+  { note: 'type confusion against the contract', method: 'GET', target: '/api/products?limit=two' },
+  { note: 'mass assignment of an undeclared field', method: 'POST', target: '/api/products', headers: json, body: JSON.stringify({ name: 'Tetris', price: 5, discount: 100 }) },
+  { note: 'shadow endpoint, not in the contract', method: 'GET', target: '/api/admin/export' },
+  { note: 'response leaking an undeclared field: replaced', method: 'GET', target: '/api/products/1' },
   { note: 'chunked body over 4 KiB', method: 'POST', target: '/orders', headers: { ...writer, 'transfer-encoding': 'chunked' }, body: JSON.stringify({ item: 'x'.repeat(5_000) }) },
 ];
 

@@ -11,7 +11,7 @@
  * Express (express.json()) and Koa harnesses do.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readNodeStream, renderUnavailable, runResponseHooks, type BodySource, type Decision, type Firewall, type RenderedResponse, type ResponseView } from '@portcullis/core';
+import { isRepresentationHeader, readNodeStream, renderUnavailable, runResponseBodyHooks, runResponseHooks, type BodySource, type Decision, type Firewall, type RenderedResponse, type ResponseView } from '@portcullis/core';
 import { listenOnLoopback } from './listen.js';
 import { echoDecisionOf, type EchoBody, type Harness, type HarnessOptions, type RunningApp } from './harness.js';
 
@@ -122,8 +122,26 @@ async function handle(firewall: Firewall, options: HarnessOptions, req: Incoming
   res.setHeader('content-type', 'application/json');
   res.setHeader('x-app', 'original');
   res.setHeader('x-powered-by', 'conformance');
-  const text = JSON.stringify(echo);
+  let text = JSON.stringify(echo);
 
+  // The response-body phase, the simplest way: the whole body is in hand before anything is sent.
+  if (decision.responseBodyHooks.length > 0) {
+    const bytes = new TextEncoder().encode(text);
+    const replacement = runResponseBodyHooks(decision, {
+      status: res.statusCode,
+      getHeader: (name) => {
+        const value = res.getHeader(name);
+        return value === undefined ? undefined : String(value);
+      },
+      body: req.method === 'HEAD' ? undefined : bytes,
+    });
+    if (replacement !== undefined && req.method !== 'HEAD') {
+      for (const name of res.getHeaderNames()) if (isRepresentationHeader(name)) res.removeHeader(name);
+      res.statusCode = replacement.status;
+      for (const [name, value] of replacement.headers) res.setHeader(name, value);
+      text = replacement.body;
+    }
+  }
   runResponseHooks(decision, responseView(res));
   res.end(text);
 }

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { AUTH_DENY_CODES } from '@portcullis/auth';
 import { DENY_CODES, type Firewall } from '@portcullis/core';
 import { GRAPHQL_DENY_CODES } from '@portcullis/graphql';
+import { OPENAPI_DENY_CODES } from '@portcullis/openapi';
 import { RATE_LIMIT_DENY_CODES } from '@portcullis/rate-limit';
 import { NotApplicable, type EchoBody, type Harness, type HarnessOptions, type RunningApp } from './harness.js';
 import { expressHarnesses } from './harnesses/express.js';
@@ -16,7 +17,7 @@ import { fastifyHarnesses } from './harnesses/fastify.js';
 import { honoHarnesses } from './harnesses/hono.js';
 import { koaHarnesses } from './harnesses/koa.js';
 import { referenceHarness } from './reference-harness.js';
-import { ALLOWED, policy, type PolicyCase, type Scenario, type ScenarioRequest } from './scenario.js';
+import { ALLOWED, policy, type ExpectedProblemError, type PolicyCase, type Scenario, type ScenarioRequest } from './scenario.js';
 import { buildRequest, encodeChunk, exchange, headerValue, headerValues, LAST_CHUNK, type Afterwards, type Header, type RawResponse } from '../support/raw-http.js';
 
 /**
@@ -186,7 +187,7 @@ export async function sendScenario(app: RunningApp, scenario: Scenario, n: numbe
 }
 
 /** The deny codes of core and of the guard packages the scenarios use: code -> title. */
-const KNOWN_DENY_CODES: readonly Readonly<Record<string, { readonly title: string } | undefined>>[] = [DENY_CODES, AUTH_DENY_CODES, RATE_LIMIT_DENY_CODES, GRAPHQL_DENY_CODES];
+const KNOWN_DENY_CODES: readonly Readonly<Record<string, { readonly title: string } | undefined>>[] = [DENY_CODES, AUTH_DENY_CODES, RATE_LIMIT_DENY_CODES, GRAPHQL_DENY_CODES, OPENAPI_DENY_CODES];
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const PROBLEM_TYPE_PREFIX = 'urn:portcullis:problem:';
@@ -213,7 +214,8 @@ export function checkAnswer(scenario: Scenario, n: number, response: RawResponse
   // The handler sets x-app (possibly rewritten by a response hook); firewall answers never carry it.
   const ran = headerValues(response, 'x-app').length > 0;
   assert.equal(ran, e.handled, `${e.handled ? 'the handler should have run' : 'the handler must not run'}${context}`);
-  if (e.handled && !isHead) {
+  // A handled request with a problem expected: the handler ran and a response-body hook replaced its answer.
+  if (e.handled && !isHead && e.problem === undefined) {
     let echo: EchoBody;
     try {
       echo = JSON.parse(response.body.toString('utf8')) as EchoBody;
@@ -249,7 +251,8 @@ export function checkAnswer(scenario: Scenario, n: number, response: RawResponse
     } else {
       const known = KNOWN_DENY_CODES.map((table) => table[e.problem as string]).find((entry) => entry !== undefined);
       assert.ok(known !== undefined, `scenario uses an unknown deny code ${e.problem}`);
-      const expected = JSON.stringify({ type: PROBLEM_TYPE_PREFIX + e.problem, title: known.title, status: e.status, code: e.problem, requestId: answeredId, ...e.problemExtensions });
+      const errors = e.problemErrors === undefined ? {} : { errors: expectedErrors(e.problemErrors, response, context) };
+      const expected = JSON.stringify({ type: PROBLEM_TYPE_PREFIX + e.problem, title: known.title, status: e.status, code: e.problem, requestId: answeredId, ...e.problemExtensions, ...errors });
       assert.equal(response.body.toString('utf8'), expected, `problem+json body${context}`);
     }
   }
@@ -267,6 +270,26 @@ export function checkAnswer(scenario: Scenario, n: number, response: RawResponse
     const raw = response.raw.toString('latin1').toLowerCase();
     for (const text of e.mustNotContain) assert.ok(!raw.includes(text.toLowerCase()), `the answer must not contain ${JSON.stringify(text)}${context}`);
   }
+}
+
+/**
+ * The `errors` member a problem body must carry: the expected entries, each message taken from the
+ * answer where the scenario leaves it open (it must still be a string). The whole body is then
+ * compared exactly, so count, order, pointers and keywords are all checked.
+ */
+function expectedErrors(wanted: readonly ExpectedProblemError[], response: RawResponse, context: string): { pointer: string; keyword: string; message: string }[] {
+  let answered: unknown;
+  try {
+    answered = (JSON.parse(response.body.toString('utf8')) as { errors?: unknown }).errors;
+  } catch {
+    assert.fail(`the problem body is not JSON${context}`);
+  }
+  const list = Array.isArray(answered) ? (answered as unknown[]) : [];
+  return wanted.map((entry, i) => {
+    const got = list[i] as { message?: unknown } | undefined;
+    const message = entry.message ?? (typeof got?.message === 'string' ? got.message : '<a string message>');
+    return { pointer: entry.pointer, keyword: entry.keyword, message };
+  });
 }
 
 /** The part of an answer that the firewall and the contract control, comparable across adapters. */

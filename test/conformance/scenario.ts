@@ -98,6 +98,19 @@ export interface Expectation {
    * `exposeDetails`). Only with `problem`; without it the body must have no member beyond the contract's.
    */
   readonly problemExtensions?: Readonly<Record<string, string | number | boolean | readonly string[]>>;
+  /**
+   * The problem's `errors` member (rendered last, after any extensions), entry by entry, in order:
+   * pointer and keyword exactly; the message exactly when given, else any string (the suite still
+   * compares every adapter's body with the reference's byte for byte). Only with `problem`.
+   */
+  readonly problemErrors?: readonly ExpectedProblemError[];
+}
+
+/** One expected entry of a problem's `errors` member (core's ProblemError). */
+export interface ExpectedProblemError {
+  readonly pointer: string;
+  readonly keyword: string;
+  readonly message?: string;
 }
 
 export interface Scenario {

@@ -147,6 +147,42 @@ describe('examples/graphql', () => {
   });
 });
 
+describe('examples/openapi', () => {
+  it('serves documented requests and refuses what the document does not allow, a leaking response included', async () => {
+    const { url, child } = await startExample('openapi');
+    try {
+      const key = { 'x-api-key': 'pk_example_4f1d0c7a2b9e' };
+      const health = await fetch(`${url}/api/health`);
+      assert.equal(health.status, 200, 'public (security: [])');
+      const list = await fetch(`${url}/api/pets?limit=5&species=cat,dog`, { headers: key });
+      assert.equal(list.status, 200);
+      assert.deepEqual(await list.json(), [{ id: 1, name: 'Tom', species: 'cat' }]);
+      const anonymous = await fetch(`${url}/api/pets`);
+      assert.equal(anonymous.status, 401, 'the document requires the API key');
+      const typo = await fetch(`${url}/api/pets?limit=ten`, { headers: key });
+      assert.equal(typo.status, 400);
+      const problem = (await typo.json()) as { code: string; errors: { pointer: string; keyword: string }[] };
+      assert.equal(problem.code, 'request_invalid');
+      assert.deepEqual(problem.errors.map((e) => [e.pointer, e.keyword]), [['/query/limit', 'type']]);
+      const massAssignment = await fetch(`${url}/api/pets`, { method: 'POST', headers: { ...key, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Rex', species: 'dog', isAdmin: true }) });
+      assert.equal(massAssignment.status, 400);
+      const created = await fetch(`${url}/api/pets`, { method: 'POST', headers: { ...key, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Rex', species: 'dog', ownerEmail: 'a@example.com' }) });
+      assert.equal(created.status, 201);
+      assert.deepEqual(await created.json(), { id: 2, name: 'Rex', species: 'dog' });
+      const shadow = await fetch(`${url}/api/internal/debug`, { headers: key });
+      assert.equal(shadow.status, 404);
+      // The handler of GET /api/pets/{petId} leaks the writeOnly ownerEmail: replaced with a 502.
+      const leak = await fetch(`${url}/api/pets/1`, { headers: key });
+      assert.equal(leak.status, 502);
+      const leakBody = await leak.text();
+      assert.ok(!leakBody.includes('owner@example.com'), leakBody);
+      assert.equal((JSON.parse(leakBody) as { code: string }).code, 'response_invalid');
+    } finally {
+      await stop(child);
+    }
+  });
+});
+
 describe('examples/demo', () => {
   it('runs to completion and prints one line per request, allowed and blocked', async () => {
     const child = spawn(process.execPath, [join(root, 'examples', 'demo', 'run.mjs')], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -167,5 +203,10 @@ describe('examples/demo', () => {
     assert.match(output, /^blocked\s+403\s+insufficient_scope\s+authorization\s/m);
     assert.match(output, /^blocked\s+401\s+token_invalid\s+jwt\s/m);
     assert.match(output, /^blocked\s+429\s+rate_limited\s+rate-limit\s+GET \/search/m);
+    assert.match(output, /^allowed\s+200\s.*GET \/api\/products\?limit=2/m);
+    assert.match(output, /^blocked\s+400\s+request_invalid\s+openapi\.contract\s+GET \/api\/products\?limit=two/m);
+    assert.match(output, /^blocked\s+400\s+request_invalid\s+openapi\.contract\s+POST \/api\/products/m);
+    assert.match(output, /^blocked\s+404\s+route_undocumented\s+openapi\s+GET \/api\/admin\/export/m);
+    assert.match(output, /^allowed\s+502\s.*GET \/api\/products\/1/m);
   });
 });

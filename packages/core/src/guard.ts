@@ -1,4 +1,5 @@
 import type { Identity } from './identity.js';
+import type { ProblemError } from './problem.js';
 import type { PolicyPath } from './policy/reader.js';
 import type { FirewallRequest } from './request/firewall-request.js';
 import type { RouteMatch } from './router.js';
@@ -43,6 +44,12 @@ export interface DenyOutcome {
    */
   readonly evenInMonitor?: boolean;
   /**
+   * Report this denial but do not enforce it, whatever the guard's mode: the guard itself runs part
+   * of its checks in monitor mode (an OpenAPI operation adopted in `monitor`, undocumented routes
+   * under `undocumented: 'monitor'`). It is recorded as a monitored denial.
+   */
+  readonly reportOnly?: boolean;
+  /**
    * Facts for telemetry and the Decision, never for the client: e.g. the precise reason behind a
    * deliberately coarse code (`{ 'auth.reason': 'signature' }` behind `token_invalid`).
    */
@@ -53,6 +60,11 @@ export interface DenyOutcome {
    * GraphQL endpoint whose clients read only that.
    */
   readonly format?: 'problem' | 'graphql';
+  /**
+   * What exactly was wrong, for the client to fix it (contract validation), rendered as the
+   * problem's `errors` member. Only pointers, keywords and fixed messages: never request values.
+   */
+  readonly errors?: readonly ProblemError[];
   /** Problem members that may be revealed (only when the guard's exposeDetails allows it). */
   readonly extensions?: Readonly<Record<string, string | number | boolean | readonly string[]>>;
 }
@@ -76,6 +88,35 @@ export interface ResponseView {
 
 export type ResponseHook = (response: ResponseView) => void;
 
+/** The response body as the adapter is about to send it, for response-body hooks (validation). */
+export interface ResponseBodyView {
+  readonly status: number;
+  getHeader(name: string): string | undefined;
+  /**
+   * The serialized body (empty when there is none). `undefined` when the adapter could not hold it:
+   * a streamed body, or one over the hook's `maxBytes`; that response goes out as it is.
+   */
+  readonly body: Uint8Array | undefined;
+}
+
+/**
+ * A response sent instead of the handler's. The adapter keeps the handler's headers except the
+ * representation ones (`Content-*`, `ETag`, `Last-Modified`, `Transfer-Encoding`), which would
+ * describe the body that was withheld, and sets these.
+ */
+export interface ResponseReplacement {
+  readonly status: number;
+  readonly headers: ReadonlyArray<readonly [string, string]>;
+  readonly body: string;
+}
+
+/** Inspects the whole response body before it is sent; may replace the response. */
+export interface ResponseBodyHook {
+  /** The largest body the adapter buffers for this hook; a larger one is streamed through unseen. */
+  readonly maxBytes: number;
+  inspect(response: ResponseBodyView): ResponseReplacement | undefined;
+}
+
 /** What a guard sees besides the request. One per request; shared by all guards. */
 export interface GuardContext {
   readonly route: RouteMatch | undefined;
@@ -90,6 +131,12 @@ export interface GuardContext {
   now(): number;
   /** Registers a response-phase hook for this request. */
   onResponse(hook: ResponseHook): void;
+  /**
+   * Registers a response-body hook for this request: the adapter buffers the handler's response
+   * (up to the hook's `maxBytes`) and lets the hook inspect, and possibly replace, it before anything
+   * is sent. Costs a buffer per response, so guards register it only where they need it.
+   */
+  onResponseBody(hook: ResponseBodyHook): void;
 }
 
 /** What a guard factory receives when the policy is compiled. */

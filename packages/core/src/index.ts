@@ -4,7 +4,7 @@ export { createFirewall } from './engine/firewall.js';
 export type { Firewall, PendingDecision } from './engine/firewall.js';
 export type { Decision, GuardResult, GuardResultOutcome } from './engine/decision.js';
 export { mustRespond } from './engine/decision.js';
-export { runResponseHooks } from './response-phase.js';
+export { runResponseHooks, runResponseBodyHooks, responseBodyLimit, isRepresentationHeader } from './response-phase.js';
 export { renderUnavailable } from './engine/render.js';
 
 export type {
@@ -27,7 +27,7 @@ export { METHOD_OVERRIDE_HEADERS } from './guards/method-override.js';
 export { FirewallError, PolicyError, isFirewallError, FIREWALL_ERROR_CODES } from './errors.js';
 export type { FirewallErrorCode, FirewallErrorOptions } from './errors.js';
 export { DENY_CODES, PROBLEM_CONTENT_TYPE, renderProblemBody, problemTypeFor } from './problem.js';
-export type { CoreDenyCode, ProblemInit, RenderedResponse } from './problem.js';
+export type { CoreDenyCode, ProblemInit, ProblemError, RenderedResponse } from './problem.js';
 
 export { defineGuard, isGuardDefinition, ALLOW, GUARD_PHASES, GUARD_DEFINITION } from './guard.js';
 export type {
@@ -44,6 +44,9 @@ export type {
   FailureMode,
   ResponseView,
   ResponseHook,
+  ResponseBodyView,
+  ResponseBodyHook,
+  ResponseReplacement,
 } from './guard.js';
 export { readCommonGuardOptions, COMMON_GUARD_KEYS } from './guards/common.js';
 export type { CommonGuardOptions } from './guards/common.js';
@@ -80,6 +83,7 @@ export type {
 export type { FirewallRequest, RequestInit, TlsPeer } from './request/firewall-request.js';
 export type { RequestHeaders } from './request/headers.js';
 export type { QueryParams } from './request/query.js';
+export { decodeFormComponent, countPairs } from './request/query.js';
 export { normalizeTarget } from './request/normalize-path.js';
 export type { NormalizedTarget, PathRefusal } from './request/normalize-path.js';
 export type { RouteMatch } from './router.js';
@@ -96,6 +100,8 @@ export type { Telemetry, Diagnostic } from './telemetry/telemetry.js';
 export { noopTelemetry, combineTelemetry } from './telemetry/telemetry.js';
 export type { DecisionEvent, DecisionEventOptions, DiagnosticEvent, LoggerLike } from './telemetry/decision-events.js';
 
+export { parseMediaType } from './body/content-type.js';
+export type { MediaType } from './body/content-type.js';
 export { parseIp, parseCidr, formatIp, maskBytes, isIpv4Mapped, CidrList } from './net/ip.js';
 
 // Helpers for adapters on Node's http module (structural: core imports no Node module).

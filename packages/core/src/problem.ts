@@ -50,6 +50,17 @@ export type CoreDenyCode = keyof typeof DENY_CODES;
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 const TYPE_PREFIX = 'urn:portcullis:problem:';
 
+/**
+ * One reason a request was refused, for clients to fix it (contract validation): where in their
+ * request (a JSON pointer such as `/body/items/0/name` or `/query/limit`), the rule, and a fixed
+ * message. The producer guarantees that none of it echoes request values or server internals.
+ */
+export interface ProblemError {
+  readonly pointer: string;
+  readonly keyword: string;
+  readonly message: string;
+}
+
 export interface ProblemInit {
   readonly status: number;
   readonly code: string;
@@ -59,6 +70,8 @@ export interface ProblemInit {
   readonly requestId?: string;
   /** Extra members, only for values that reveal nothing about the request (e.g. exposed limits). */
   readonly extensions?: Readonly<Record<string, string | number | boolean | readonly string[]>>;
+  /** Rendered as the `errors` member (always: they are safe by contract). */
+  readonly errors?: readonly ProblemError[];
 }
 
 export interface RenderedResponse {
@@ -68,7 +81,7 @@ export interface RenderedResponse {
   readonly body: string;
 }
 
-const RESERVED_MEMBERS = new Set(['type', 'title', 'status', 'detail', 'instance', 'code', 'requestId']);
+const RESERVED_MEMBERS = new Set(['type', 'title', 'status', 'detail', 'instance', 'code', 'requestId', 'errors']);
 
 export function renderProblemBody(problem: ProblemInit): string {
   const body: Record<string, unknown> = {
@@ -84,7 +97,13 @@ export function renderProblemBody(problem: ProblemInit): string {
       if (!RESERVED_MEMBERS.has(key)) body[key] = value;
     }
   }
+  if (problem.errors !== undefined) body['errors'] = problem.errors.map(copyProblemError);
   return JSON.stringify(body);
+}
+
+/** Only the three documented members, whatever else the producer's objects carry. */
+function copyProblemError(error: ProblemError): ProblemError {
+  return { pointer: error.pointer, keyword: error.keyword, message: error.message };
 }
 
 export function problemTypeFor(code: string): string {
@@ -103,5 +122,6 @@ export function renderGraphQLErrorBody(init: ProblemInit): string {
   if (init.detail !== undefined) extensions['detail'] = init.detail;
   if (init.requestId !== undefined) extensions['requestId'] = init.requestId;
   if (init.extensions !== undefined) for (const [key, value] of Object.entries(init.extensions)) if (!(key in extensions)) extensions[key] = value;
+  if (init.errors !== undefined) extensions['errors'] = init.errors.map(copyProblemError);
   return JSON.stringify({ errors: [{ message: init.title, extensions }] });
 }

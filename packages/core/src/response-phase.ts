@@ -1,5 +1,5 @@
 import type { Decision } from './engine/decision.js';
-import type { ResponseView } from './guard.js';
+import type { ResponseBodyView, ResponseReplacement, ResponseView } from './guard.js';
 
 /**
  * Runs the response-phase hooks of a decision against a response view. Adapters call this just
@@ -13,4 +13,39 @@ export function runResponseHooks(decision: Decision, response: ResponseView): vo
       // A response hook must never turn a good response into a crash.
     }
   }
+}
+
+/** The largest `maxBytes` among a decision's body hooks: how much the adapter must buffer. */
+export function responseBodyLimit(decision: Decision): number {
+  let limit = 0;
+  for (const hook of decision.responseBodyHooks) if (hook.maxBytes > limit) limit = hook.maxBytes;
+  return limit;
+}
+
+/**
+ * Runs the response-body hooks of a decision on the buffered body; the first replacement wins.
+ * Adapters call this once, before the status line is written. A hook that throws is skipped.
+ */
+export function runResponseBodyHooks(decision: Decision, response: ResponseBodyView): ResponseReplacement | undefined {
+  for (const hook of decision.responseBodyHooks) {
+    if (response.body !== undefined && response.body.byteLength > hook.maxBytes) continue;
+    try {
+      const replacement = hook.inspect(response);
+      if (replacement !== undefined) return replacement;
+    } catch {
+      // A response hook must never turn a good response into a crash.
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Headers that describe the body (RFC 9110 §8: `Content-Type`, `-Length`, `-Encoding`, `-Range`,
+ * `-Disposition`..., validators, framing); dropped when the body is replaced. `Content-Security-Policy`
+ * starts alike but protects the response, whatever its body: it stays.
+ */
+export function isRepresentationHeader(name: string): boolean {
+  const lower = name.toLowerCase();
+  if (lower.startsWith('content-security-policy')) return false;
+  return lower.startsWith('content-') || lower === 'etag' || lower === 'last-modified' || lower === 'transfer-encoding';
 }

@@ -3,6 +3,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express-se
 import type { ServerResponse } from 'node:http';
 import { checkArguments, type ExpressAdapterOptions } from './options.js';
 import { toRequestInit, type BodyParserMarks } from './request-init.js';
+import { holdResponseBody } from './response-body-phase.js';
 import { interceptWriteHead } from './response-phase.js';
 import { writeRendered } from './write-response.js';
 
@@ -35,6 +36,8 @@ function applyAllow(req: Request, res: Response, decision: Decision): void {
   // bytes that were already taken or failing on a stream that is no longer readable.
   if (req.readableEnded) (req as Request & BodyParserMarks)._body = true;
   if (decision.responseHooks.length > 0) interceptWriteHead(res, decision);
+  // After the header hooks: the held response, once released, still goes through them.
+  if (decision.responseBodyHooks.length > 0) holdResponseBody(req.method, res, decision);
 }
 
 /** Answers 503 when the adapter itself failed: fail closed, reveal nothing, never throw. */

@@ -12,6 +12,7 @@ import {
 import './augment.js';
 import { bodySourceOf, installBodyParser, PortcullisBody } from './body-parser.js';
 import { requestInitOf } from './request-init.js';
+import { inspectPayload } from './response-body-phase.js';
 import { applyResponseHeaders, responseViewOf, sendRendered } from './reply.js';
 import { composePolicy, describeRoute, type CollectedRoute } from './route-config.js';
 
@@ -157,11 +158,13 @@ async function plugin(fastify: FastifyInstance, options: PortcullisFastifyOption
     return undefined;
   });
 
-  // Response phase: guards' hooks see the final status and headers just before they are written.
+  // Response phase: body hooks inspect (and may replace) the serialized payload, then the header
+  // hooks see the final status and headers just before they are written.
   fastify.addHook('onSend', (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: Error | null, payload?: unknown) => void) => {
     const decision = request.portcullis;
+    const sent = decision !== null && decision.responseBodyHooks.length > 0 ? inspectPayload(reply, decision, payload) : payload;
     if (decision !== null && decision.responseHooks.length > 0) runResponseHooks(decision, responseViewOf(reply));
-    done(null, payload);
+    done(null, sent);
   });
 }
 

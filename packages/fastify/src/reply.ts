@@ -19,7 +19,7 @@ function hasRepeatedName(headers: ReadonlyArray<readonly [string, string]>): boo
 }
 
 /** Groups name/value pairs by name, keeping every value of a repeated name in order. */
-function grouped(headers: ReadonlyArray<readonly [string, string]>): Map<string, HeaderValue> {
+export function grouped(headers: ReadonlyArray<readonly [string, string]>): Map<string, HeaderValue> {
   const out = new Map<string, HeaderValue>();
   for (const [name, value] of headers) {
     const key = name.toLowerCase();

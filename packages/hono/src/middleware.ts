@@ -6,6 +6,7 @@ import { checkArguments, type PortcullisHonoOptions } from './options.js';
 import { keepBodyForWebRequest, nodeIncomingOf } from './node-bindings.js';
 import { requestInitOf } from './request-init.js';
 import { toResponse } from './respond.js';
+import { inspectResponseBody } from './response-body-phase.js';
 import { finishResponse } from './response-phase.js';
 
 /** The firewall read the body from the Node request: `c.req.raw` gets the same bytes. */
@@ -39,6 +40,7 @@ export function portcullis(firewall: Firewall, options?: PortcullisHonoOptions):
     // Outside the try: an error from the handler is the application's, for Hono's onError.
     await next();
     try {
+      if (decision.responseBodyHooks.length > 0) await inspectResponseBody(c, decision);
       finishResponse(c, decision);
     } catch {
       // Response-phase guards may mask or validate the response: never send it unprocessed.

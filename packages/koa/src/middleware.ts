@@ -3,6 +3,7 @@ import type { Middleware, Next, ParameterizedContext } from 'koa';
 import { checkArguments, type KoaAdapterOptions } from './options.js';
 import { requestBodyOf } from './request-body.js';
 import { toRequestInit } from './request-init.js';
+import { inspectResponseBody } from './response-body-phase.js';
 import { interceptWriteHead } from './response-phase.js';
 import { writeRendered } from './write-response.js';
 
@@ -55,6 +56,18 @@ function failClosed(ctx: ParameterizedContext): void {
 }
 
 /**
+ * Runs the response-body hooks on the body the routes left. A failure inside Portcullis must not
+ * send a body a hook was meant to withhold: the answer becomes the 503 (fail closed).
+ */
+function inspectBody(ctx: ParameterizedContext, decision: Decision): void {
+  try {
+    inspectResponseBody(ctx, decision);
+  } catch {
+    failClosed(ctx);
+  }
+}
+
+/**
  * The Portcullis middleware for Koa 2 and 3: `app.use(portcullis(firewall))`, registered before
  * the routes it protects. It translates the request for the firewall and acts on the decision; it
  * holds no guard logic of its own.
@@ -62,8 +75,9 @@ function failClosed(ctx: ParameterizedContext): void {
 export function portcullis(firewall: Firewall, options?: KoaAdapterOptions): Middleware {
   checkArguments(firewall, options);
   return async function portcullisMiddleware(ctx: ParameterizedContext, next: Next): Promise<void> {
+    let decision: Decision;
     try {
-      const decision = await firewall.decide(toRequestInit(ctx));
+      decision = await firewall.decide(toRequestInit(ctx));
       if (mustRespond(decision)) {
         writeRendered(ctx, decision.response);
         return;
@@ -76,5 +90,6 @@ export function portcullis(firewall: Firewall, options?: KoaAdapterOptions): Mid
     // Outside the try: an error thrown further down is the application's, for Koa's error
     // handling, and must not be turned into a Portcullis 503.
     await next();
+    if (decision.responseBodyHooks.length > 0) inspectBody(ctx, decision);
   };
 }

@@ -9,6 +9,7 @@ import { limitScenarios } from './limits.js';
 import { methodOverrideScenarios } from './method-override.js';
 import { modeScenarios } from './modes.js';
 import { normalizationScenarios } from './normalization.js';
+import { openapiScenarios } from './openapi.js';
 import { problemScenarios } from './problem.js';
 import { rateLimitScenarios } from './rate-limit.js';
 import { routeScenarios } from './routes.js';
@@ -28,6 +29,7 @@ export const SCENARIOS: readonly Scenario[] = [
   ...authScenarios,
   ...rateLimitScenarios,
   ...graphqlScenarios,
+  ...openapiScenarios,
 ];
 
 const seen = new Set<string>();

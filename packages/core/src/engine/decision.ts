@@ -1,5 +1,5 @@
 import type { Identity } from '../identity.js';
-import type { Mode, ResponseHook } from '../guard.js';
+import type { Mode, ResponseBodyHook, ResponseHook } from '../guard.js';
 import type { RenderedResponse } from '../problem.js';
 import type { RouteMatch } from '../router.js';
 import type { ParsedBody } from '../body/parsed-body.js';
@@ -65,6 +65,8 @@ export interface Decision {
   readonly body: ParsedBody | undefined;
   /** Response-phase hooks registered by guards; run by the adapter just before headers are sent. */
   readonly responseHooks: readonly ResponseHook[];
+  /** Response-body hooks registered by guards; the adapter buffers the response and runs them before sending it. */
+  readonly responseBodyHooks: readonly ResponseBodyHook[];
   /** False after the header stage when body guards are still to run. */
   readonly complete: boolean;
   readonly durationMs: number;

@@ -1,6 +1,6 @@
 import type { BodySource } from '../body/read-body.js';
 import { FirewallError } from '../errors.js';
-import type { AllowOutcome, DenyOutcome, Guard, GuardContext, GuardOutcome, Mode, ResponseHook } from '../guard.js';
+import type { AllowOutcome, DenyOutcome, Guard, GuardContext, GuardOutcome, Mode, ResponseBodyHook, ResponseHook } from '../guard.js';
 import { coreDeny } from '../guards/common.js';
 import type { Identity } from '../identity.js';
 import type { Policy } from '../policy/types.js';
@@ -18,6 +18,9 @@ import { compilePolicy, type CompiledPolicy, type CompiledRoute } from './compil
 import type { Decision, GuardResult } from './decision.js';
 import { renderDeny, renderRespond } from './render.js';
 import { EngineRequest } from './request.js';
+
+/** Shared empty hook list: most decisions register none. */
+const NO_HOOKS: readonly never[] = Object.freeze([]);
 
 /** The header stage is done; `finish` runs the body stage (or returns the decision if it is final). */
 export interface PendingDecision {
@@ -95,6 +98,7 @@ class Evaluation implements GuardContext {
   /** Headers for the answer, whatever it is: the request id first, then what guards added. */
   readonly responseHeaders: (readonly [string, string])[];
   responseHooks: ResponseHook[] | undefined;
+  responseBodyHooks: ResponseBodyHook[] | undefined;
   identity: Identity | undefined;
   annotations: Readonly<Record<string, string | number | boolean>> = NO_ANNOTATIONS;
   mode: Mode = 'enforce';
@@ -126,6 +130,10 @@ class Evaluation implements GuardContext {
 
   onResponse(hook: ResponseHook): void {
     (this.responseHooks ??= []).push(hook);
+  }
+
+  onResponseBody(hook: ResponseBodyHook): void {
+    (this.responseBodyHooks ??= []).push(hook);
   }
 
   /** The mode a guard runs in: the most specific setting wins; outside the canary, monitor. */
@@ -418,7 +426,9 @@ class FirewallEngine implements Firewall {
 
   #record(evaluation: Evaluation, guard: Guard | string, kind: string, mode: Mode, outcome: GuardOutcome, durationMs: number | undefined): void {
     const id = typeof guard === 'string' ? guard : guard.id;
-    // A denial that cannot be monitored (the request can no longer be passed on intact) is enforced.
+    // A denial the guard itself only reports is monitored; one that cannot be monitored (the
+    // request can no longer be passed on intact) is enforced.
+    if (outcome.outcome === 'deny' && outcome.reportOnly === true && outcome.evenInMonitor !== true) mode = 'monitor';
     if (mode === 'monitor' && outcome.outcome === 'deny' && outcome.evenInMonitor === true) mode = 'enforce';
     if (outcome.outcome === 'allow') {
       evaluation.results.push(durationMs === undefined ? allowResult(guard, kind, mode) : { guard: id, kind, outcome: 'allow', mode, durationMs });
@@ -509,7 +519,8 @@ class FirewallEngine implements Firewall {
       responseHeaders: evaluation.responseHeaders,
       response: final?.response,
       body: loaded !== undefined && loaded.ok ? loaded.body : undefined,
-      responseHooks: evaluation.responseHooks ?? [],
+      responseHooks: evaluation.responseHooks ?? NO_HOOKS,
+      responseBodyHooks: evaluation.responseBodyHooks ?? NO_HOOKS,
       complete: final !== undefined || complete,
       durationMs: now() - evaluation.started,
     };

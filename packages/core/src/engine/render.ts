@@ -27,6 +27,7 @@ export function renderDeny(
     requestId: context.requestId,
     ...(deny.detail === undefined ? {} : { detail: deny.detail }),
     ...(context.exposeDetails && deny.extensions !== undefined ? { extensions: deny.extensions } : {}),
+    ...(deny.errors === undefined ? {} : { errors: deny.errors }),
   };
   const body = context.method === 'HEAD' ? '' : graphqlFormat ? renderGraphQLErrorBody(init) : renderProblemBody(init);
   return { status: deny.status, headers, body };

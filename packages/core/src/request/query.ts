@@ -8,12 +8,17 @@ export type QueryParams = ReadonlyMap<string, readonly string[]>;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const encoder = new TextEncoder();
 
-export function decodeFormComponent(raw: string): string | undefined {
-  if (!raw.includes('%')) return raw.includes('+') ? raw.replaceAll('+', ' ') : raw;
+/**
+ * Strict percent-decoding of one component. `plusIsSpace`: `+` is a space in form encoding (query
+ * strings, form bodies), a plain `+` elsewhere (cookie values). A malformed escape or invalid UTF-8
+ * gives undefined, never a guess.
+ */
+export function decodeFormComponent(raw: string, plusIsSpace = true): string | undefined {
+  if (!raw.includes('%')) return plusIsSpace && raw.includes('+') ? raw.replaceAll('+', ' ') : raw;
   const bytes: number[] = [];
   for (let i = 0; i < raw.length; i++) {
     const c = raw.charCodeAt(i);
-    if (c === 43 /* + */) {
+    if (c === 43 /* + */ && plusIsSpace) {
       bytes.push(32);
     } else if (c === 37 /* % */) {
       if (i + 2 >= raw.length) return undefined;
