@@ -46,7 +46,8 @@ const FORM_LIMITS = { maxDepth: 8, maxKeys: 1000 } as const;
  *
  * Compiles to several guards, one per phase it works in:
  * - `request`: routing (404, 405 with `Allow`), before anything else is spent on the request;
- * - `identity`: the operation's security requirements (only when the document or policy has some);
+ * - `authorization`: the operation's security requirements (only when the document or policy has
+ *   some), after every identity guard of the policy whatever the order they are listed in;
  * - `body`: parameters and body, once core has read the body with its caps;
  * - one more per phase used by `operations.<id>.guards`.
  */
@@ -186,9 +187,12 @@ function compileContractGuards(o: ResolvedOptions, context: CompileContext): rea
 
   const guards: Guard[] = [routing];
   if (extraPhases.has('request')) guards.push(operationGuards('request'));
+  if (extraPhases.has('identity')) guards.push(operationGuards('identity'));
   if (anySecurity) {
     guards.push({
-      ...shell('security', 'identity'),
+      // The authorization phase: after every identity guard of the policy and its routes, wherever
+      // openapi() is listed, so that a scheme verified by the policy ('policy') sees its identity.
+      ...shell('security', 'authorization'),
       evaluate(request, guardContext) {
         const match = matches.get(request);
         if (match === undefined) return ALLOW;
@@ -198,7 +202,7 @@ function compileContractGuards(o: ResolvedOptions, context: CompileContext): rea
       },
     });
   }
-  for (const phase of ['identity', 'authorization', 'rate-limit'] as const) if (extraPhases.has(phase)) guards.push(operationGuards(phase));
+  for (const phase of ['authorization', 'rate-limit'] as const) if (extraPhases.has(phase)) guards.push(operationGuards(phase));
   guards.push({
     ...shell('contract', 'body'),
     evaluate(request, guardContext) {

@@ -276,10 +276,19 @@ describe('security from the contract', () => {
     assert.equal((await send(firewall, { target: '/v1/health' })).outcome, 'allow');
   });
 
-  it("accepts the policy's own identity for a scheme mapped to 'policy' (and by default)", async () => {
-    const { firewall } = await firewallWith({ security: {} }, { guards: [testIdentity('bearer'), openapi({ document: DOCUMENT })] });
-    assert.equal((await send(firewall, { target: '/v1/pets', headers: READ })).outcome, 'allow');
-    assert.equal((await send(firewall, { target: '/v1/pets', headers: [['authorization', 'Bearer x']] })).code, 'insufficient_scope');
+  it("accepts the policy's own identity for a scheme mapped to 'policy' (and by default), whatever the order of the guards", async () => {
+    for (const guards of [
+      [testIdentity('bearer'), openapi({ document: DOCUMENT })],
+      [openapi({ document: DOCUMENT }), testIdentity('bearer')],
+      [openapi({ document: DOCUMENT, security: { bearer: 'policy' } }), testIdentity('bearer')],
+    ]) {
+      const { firewall } = await firewallWith({}, { guards });
+      const ok = await send(firewall, { target: '/v1/pets', headers: READ });
+      assert.equal(ok.outcome, 'allow');
+      assert.equal(ok.identity?.subject, 'u1');
+      assert.equal((await send(firewall, { target: '/v1/pets', headers: [['authorization', 'Bearer x']] })).code, 'insufficient_scope');
+      assert.equal((await send(firewall, { target: '/v1/pets' })).code, 'credentials_missing', "the policy's guard refuses first");
+    }
   });
 
   it('lets the policy replace an operation’s security', async () => {
