@@ -3,6 +3,7 @@ import { OperationRuntime } from './contract/operation-runtime.js';
 import { DocumentError, type DocumentWarning } from './document/types.js';
 import { readOptions, type OpenApiOptions } from './options.js';
 import { SchemaCompiler } from './schema/schema-compiler.js';
+import { credentialQueryNames } from './security/requirements.js';
 import { suggestionFor } from './suggest.js';
 
 export interface ContractProblem {
@@ -40,7 +41,7 @@ export function checkContract<OperationId extends string = string>(options: Open
   }
   const compiler = new SchemaCompiler(contract.document, { closedObjects: o.closedObjects, formats: o.formats, maxIssues: o.maxErrors });
   for (const entry of contract.operations) {
-    const runtime = new OperationRuntime(entry, contract.document, compiler, o, undefined, entry.security, new Map());
+    const runtime = new OperationRuntime(entry, contract.document, compiler, o, undefined, entry.security, new Map(), credentialQueryNames(contract.schemes));
     try {
       runtime.compileAll(true);
     } catch (error) {

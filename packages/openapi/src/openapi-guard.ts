@@ -24,7 +24,7 @@ import { responseHook } from './response/response-hook.js';
 import { stripBasePath } from './routing/base-paths.js';
 import { SchemaCompiler } from './schema/schema-compiler.js';
 import type { ValidationIssue } from './schema/types.js';
-import { resolveRequirements } from './security/requirements.js';
+import { credentialQueryNames, resolveRequirements } from './security/requirements.js';
 import { SecurityCheck } from './security/security-check.js';
 import { runGuards } from './operation-guards.js';
 import { suggestionFor } from './suggest.js';
@@ -71,6 +71,7 @@ function compileContractGuards(o: ResolvedOptions, context: CompileContext): rea
   const compiler = new SchemaCompiler(contract.document, { closedObjects: o.closedObjects, formats: o.formats, maxIssues: o.maxErrors });
   const security = new SecurityCheck(o.security, contract.schemes, context, path);
   const runtimes = new Map<OperationEntry, OperationRuntime>();
+  const credentialQuery = credentialQueryNames(contract.schemes);
   const extraPhases = new Set<GuardPhase>();
   const extraGuards: Guard[] = [];
   for (const entry of contract.operations) {
@@ -95,7 +96,7 @@ function compileContractGuards(o: ResolvedOptions, context: CompileContext): rea
         extraGuards.push(guard);
       }
     });
-    runtimes.set(entry, new OperationRuntime(entry, contract.document, compiler, o, policy, operationSecurity, byPhase));
+    runtimes.set(entry, new OperationRuntime(entry, contract.document, compiler, o, policy, operationSecurity, byPhase, credentialQuery));
   }
   const anySecurity = [...runtimes.values()].some((runtime) => runtime.security !== undefined);
   const responsesWanted = o.responses !== 'off' || [...o.operations.values()].some((p) => p.responses !== undefined && p.responses !== 'off');

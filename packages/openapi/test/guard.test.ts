@@ -271,6 +271,36 @@ describe('security from the contract', () => {
     assert.equal(wrongKey.code, 'api_key_invalid');
   });
 
+  it('never counts the query parameter of an apiKey scheme as unknown', async () => {
+    const document = {
+      openapi: '3.0.3',
+      info: { title: 'q', version: '1' },
+      components: { securitySchemes: { queryKey: { type: 'apiKey', in: 'query', name: 'api_key' } } },
+      security: [{ queryKey: [] }],
+      paths: { '/things': { get: { responses: { '200': { description: 'ok' } } } } },
+    };
+    const queryKey = defineGuard('query-key', () =>
+      Object.freeze<Guard>({
+        id: 'query-key',
+        kind: 'query-key',
+        phase: 'identity',
+        mode: undefined,
+        onError: 'deny',
+        timeoutMs: undefined,
+        evaluate: (request): GuardOutcome =>
+          request.query.get('api_key')?.[0] === 'k1'
+            ? { outcome: 'allow', identity: { method: 'api-key', clientId: 'c', scopes: [], roles: [], claims: {} } }
+            : { outcome: 'deny', status: 401, code: 'credentials_missing', title: 'x' },
+      }),
+    );
+    const firewall = createFirewall({ guards: [openapi({ document, security: { queryKey } })] });
+    await firewall.ready();
+    firewalls.push(firewall);
+    assert.equal((await send(firewall, { target: '/things?api_key=k1' })).outcome, 'allow');
+    const extra = await send(firewall, { target: '/things?api_key=k1&other=1' });
+    assert.deepEqual((problemOf(extra)['errors'] as { pointer: string }[]).map((e) => e.pointer), ['/query/other']);
+  });
+
   it('leaves `security: []` operations public', async () => {
     const { firewall } = await firewallWith();
     assert.equal((await send(firewall, { target: '/v1/health' })).outcome, 'allow');

@@ -43,6 +43,7 @@ export class OperationRuntime {
   readonly #document: LoadedDocument;
   readonly #compiler: SchemaCompiler;
   readonly #options: ResolvedOptions;
+  readonly #credentialQuery: ReadonlySet<string>;
   #parameters: ParameterValidator | undefined;
   #body: CompiledRequestBody | null | undefined;
   #responses: ReadonlyMap<string, CompiledResponse> | undefined;
@@ -56,7 +57,9 @@ export class OperationRuntime {
     policy: ResolvedOperationPolicy | undefined,
     security: OperationSecurity,
     extraGuards: ReadonlyMap<GuardPhase, readonly Guard[]>,
+    credentialQuery: ReadonlySet<string>,
   ) {
+    this.#credentialQuery = credentialQuery;
     this.entry = entry;
     this.#document = document;
     this.#compiler = compiler;
@@ -71,7 +74,7 @@ export class OperationRuntime {
       readParameters(this.#document, this.entry.template, this.entry.pathItemPointer, this.entry.operationPointer),
       this.#compiler,
       this.#document,
-      { coercion: this.#options.coercion, unknownQuery: this.#options.unknownQuery },
+      { coercion: this.#options.coercion, unknownQuery: this.#options.unknownQuery, credentialQuery: this.#credentialQuery },
       this.#options.maxErrors,
     );
     return this.#parameters;

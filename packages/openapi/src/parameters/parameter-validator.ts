@@ -33,6 +33,11 @@ export interface ParameterOptions {
   readonly coercion: 'schema' | 'none';
   /** Query parameters the operation does not document: 'deny' (default) or 'allow'. */
   readonly unknownQuery: 'deny' | 'allow';
+  /**
+   * Query parameters that carry a credential of the document's security schemes (`apiKey` with
+   * `in: query`): documented by the scheme, not by the operation, so never unknown.
+   */
+  readonly credentialQuery?: ReadonlySet<string>;
 }
 
 export interface RawParameters {
@@ -113,7 +118,7 @@ export function compileParameters(
     if (definition.style === 'deepObject' && options.coercion === 'schema') deepObjectNames.add(definition.name);
   }
   const isClaimed = (name: string): boolean => {
-    if (claimedNames.has(name)) return true;
+    if (claimedNames.has(name) || options.credentialQuery?.has(name) === true) return true;
     const bracketed = name.includes('[') ? parseBracketName(name) : undefined;
     return bracketed !== undefined && deepObjectNames.has(bracketed.base);
   };

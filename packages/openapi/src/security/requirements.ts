@@ -7,6 +7,8 @@ export interface SchemeInfo {
   readonly type: 'apiKey' | 'http' | 'oauth2' | 'openIdConnect' | 'mutualTLS';
   /** For `http`: the lower-case scheme (`bearer`, `basic`...). */
   readonly httpScheme: string | undefined;
+  /** For `apiKey`: where the key travels and under which name. */
+  readonly apiKey: { readonly in: string; readonly name: string } | undefined;
 }
 
 /** One way to satisfy an operation's security: every scheme of it, each with its required scopes (or roles). */
@@ -31,7 +33,8 @@ export function readSchemes(document: LoadedDocument): ReadonlyMap<string, Schem
       throw new DocumentError(document.describe(pointer), 'expected a Security Scheme Object with a known type');
     }
     const type = value['type'] as SchemeInfo['type'];
-    schemes.set(name, { name, type, httpScheme: type === 'http' && typeof value['scheme'] === 'string' ? value['scheme'].toLowerCase() : undefined });
+    const apiKey = type === 'apiKey' && typeof value['in'] === 'string' && typeof value['name'] === 'string' ? { in: value['in'], name: value['name'] } : undefined;
+    schemes.set(name, { name, type, httpScheme: type === 'http' && typeof value['scheme'] === 'string' ? value['scheme'].toLowerCase() : undefined, apiKey });
   }
   return schemes;
 }
@@ -71,3 +74,10 @@ export function methodsFor(scheme: SchemeInfo): ReadonlySet<string> | undefined 
   return undefined;
 }
 
+
+/** Names of the query parameters that carry an API key of one of the document's schemes. */
+export function credentialQueryNames(schemes: ReadonlyMap<string, SchemeInfo>): ReadonlySet<string> {
+  const names = new Set<string>();
+  for (const scheme of schemes.values()) if (scheme.apiKey?.in === 'query') names.add(scheme.apiKey.name);
+  return names;
+}
