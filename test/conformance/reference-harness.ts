@@ -127,14 +127,7 @@ async function handle(firewall: Firewall, options: HarnessOptions, req: Incoming
   // The response-body phase, the simplest way: the whole body is in hand before anything is sent.
   if (decision.responseBodyHooks.length > 0) {
     const bytes = new TextEncoder().encode(text);
-    const replacement = runResponseBodyHooks(decision, {
-      status: res.statusCode,
-      getHeader: (name) => {
-        const value = res.getHeader(name);
-        return value === undefined ? undefined : String(value);
-      },
-      body: req.method === 'HEAD' ? undefined : bytes,
-    });
+    const replacement = runResponseBodyHooks(decision, responseView(res), req.method === 'HEAD' ? undefined : bytes);
     if (replacement !== undefined && req.method !== 'HEAD') {
       for (const name of res.getHeaderNames()) if (isRepresentationHeader(name)) res.removeHeader(name);
       res.statusCode = replacement.status;

@@ -88,7 +88,7 @@ export { normalizeTarget } from './request/normalize-path.js';
 export type { NormalizedTarget, PathRefusal } from './request/normalize-path.js';
 export type { RouteMatch } from './router.js';
 
-export { readNodeStream, readWebStream } from './body/read-body.js';
+export { readNodeStream, readWebStream, concatBytes } from './body/read-body.js';
 export type { BodySource, ReadResult, NodeReadableLike } from './body/read-body.js';
 export type { ParsedBody } from './body/parsed-body.js';
 

@@ -22,13 +22,35 @@ export function responseBodyLimit(decision: Decision): number {
   return limit;
 }
 
+/** A response view (the adapter's, live) with the body the adapter holds. */
+class BodyView implements ResponseBodyView {
+  readonly #response: Pick<ResponseView, 'status' | 'getHeader'>;
+  readonly body: Uint8Array | undefined;
+
+  constructor(response: Pick<ResponseView, 'status' | 'getHeader'>, body: Uint8Array | undefined) {
+    this.#response = response;
+    this.body = body;
+  }
+
+  get status(): number {
+    return this.#response.status;
+  }
+
+  getHeader(name: string): string | undefined {
+    return this.#response.getHeader(name);
+  }
+}
+
 /**
- * Runs the response-body hooks of a decision on the buffered body; the first replacement wins.
- * Adapters call this once, before the status line is written. A hook that throws is skipped.
+ * Runs the response-body hooks of a decision on the body the adapter holds (`undefined`: a body it
+ * could not hold, streamed or too large); the first replacement wins. Adapters call this once,
+ * before the status line is written, with the same live view of their response that the header
+ * hooks get. A hook that throws is skipped.
  */
-export function runResponseBodyHooks(decision: Decision, response: ResponseBodyView): ResponseReplacement | undefined {
+export function runResponseBodyHooks(decision: Decision, view: Pick<ResponseView, 'status' | 'getHeader'>, body: Uint8Array | undefined): ResponseReplacement | undefined {
+  const response = new BodyView(view, body);
   for (const hook of decision.responseBodyHooks) {
-    if (response.body !== undefined && response.body.byteLength > hook.maxBytes) continue;
+    if (body !== undefined && body.byteLength > hook.maxBytes) continue;
     try {
       const replacement = hook.inspect(response);
       if (replacement !== undefined) return replacement;

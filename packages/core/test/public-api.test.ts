@@ -26,6 +26,7 @@ it('exposes exactly the public runtime API', () => {
     'childPath',
     'claimPathProblem',
     'combineTelemetry',
+    'concatBytes',
     'countPairs',
     'createFirewall',
     'decodeFormComponent',

@@ -1,40 +1,20 @@
 import {
   beforeWriteHead,
+  concatBytes,
   isRepresentationHeader,
   responseBodyLimit,
   runResponseBodyHooks,
   type Decision,
-  type ResponseBodyView,
   type ResponseReplacement,
 } from '@portcullis/core';
 import type { ServerResponse } from 'node:http';
+import { NodeResponseView } from './response-phase.js';
 
 type Callback = (error?: Error | null) => void;
 type Method = (...args: unknown[]) => unknown;
 type PatchedName = 'writeHead' | 'write' | 'end' | 'flushHeaders';
 
 const EMPTY = new Uint8Array(0);
-
-/** The response body as a response-body hook sees it, with the status and headers of the moment. */
-class NodeResponseBodyView implements ResponseBodyView {
-  readonly #res: ServerResponse;
-  readonly body: Uint8Array | undefined;
-
-  constructor(res: ServerResponse, body: Uint8Array | undefined) {
-    this.#res = res;
-    this.body = body;
-  }
-
-  get status(): number {
-    return this.#res.statusCode;
-  }
-
-  getHeader(name: string): string | undefined {
-    const value = this.#res.getHeader(name);
-    if (value === undefined) return undefined;
-    return Array.isArray(value) ? value.join(', ') : String(value);
-  }
-}
 
 /** Node puts no body on the wire with these statuses, whatever the handler wrote. */
 function isBodylessStatus(status: number): boolean {
@@ -56,17 +36,6 @@ function bytesOf(chunk: unknown, encoding: string | undefined, copy: boolean): U
   // A held chunk is copied: the handler may reuse its buffer once write() has called back.
   if (chunk instanceof Uint8Array) return copy ? new Uint8Array(chunk) : chunk;
   return undefined;
-}
-
-function concat(chunks: readonly Uint8Array[], size: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
 }
 
 /**
@@ -183,8 +152,8 @@ class ResponseHold {
   /** The body cannot be held: hooks are told so, then what was held goes out and the rest streams. */
   #giveUp(): void {
     this.#release();
-    runResponseBodyHooks(this.#decision, new NodeResponseBodyView(this.#res, undefined));
-    if (this.#chunks.length > 0) this.#forward('write', [concat(this.#chunks, this.#size)]);
+    runResponseBodyHooks(this.#decision, new NodeResponseView(this.#res), undefined);
+    if (this.#chunks.length > 0) this.#forward('write', [concatBytes(this.#chunks, this.#size)]);
     this.#chunks.length = 0;
   }
 
@@ -245,11 +214,11 @@ class ResponseHold {
     }
     if (bytes.byteLength > 0) this.#chunks.push(bytes);
     this.#size += bytes.byteLength;
-    const body = this.#size === 0 ? EMPTY : concat(this.#chunks, this.#size);
+    const body = this.#size === 0 ? EMPTY : concatBytes(this.#chunks, this.#size);
     this.#chunks.length = 0;
     this.#release();
     const seen = isBodylessStatus(this.#res.statusCode) ? EMPTY : body;
-    const replacement = runResponseBodyHooks(this.#decision, new NodeResponseBodyView(this.#res, seen));
+    const replacement = runResponseBodyHooks(this.#decision, new NodeResponseView(this.#res), seen);
     const out = replacement === undefined ? body : applyReplacement(this.#res, replacement, this.#decision);
     const tail = typeof callback === 'function' ? [callback] : [];
     return this.#forward('end', out.byteLength === 0 ? tail : [out, ...tail]);
@@ -263,7 +232,7 @@ class ResponseHold {
  */
 export function holdResponseBody(method: string | undefined, res: ServerResponse, decision: Decision): void {
   if (method === 'HEAD') {
-    beforeWriteHead(res, () => void runResponseBodyHooks(decision, new NodeResponseBodyView(res, undefined)));
+    beforeWriteHead(res, () => void runResponseBodyHooks(decision, new NodeResponseView(res), undefined));
     return;
   }
   new ResponseHold(res, decision).install();

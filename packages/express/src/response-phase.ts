@@ -9,7 +9,7 @@ import type { ServerResponse } from 'node:http';
  * response then survived young-generation collections and was promoted, which made garbage
  * collection the largest per-request cost of the adapter under load.
  */
-class NodeResponseView implements ResponseView {
+export class NodeResponseView implements ResponseView {
   readonly #res: ServerResponse;
 
   constructor(res: ServerResponse) {

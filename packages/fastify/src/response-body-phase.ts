@@ -5,33 +5,11 @@ import {
   responseBodyLimit,
   runResponseBodyHooks,
   type Decision,
-  type ResponseBodyView,
   type ResponseReplacement,
 } from '@portcullis/core';
-import { grouped } from './reply.js';
+import { grouped, responseViewOf } from './reply.js';
 
 const EMPTY = new Uint8Array(0);
-
-/** The serialized payload as a response-body hook sees it, with the reply's status and headers. */
-class ReplyBodyView implements ResponseBodyView {
-  readonly #reply: FastifyReply;
-  readonly body: Uint8Array | undefined;
-
-  constructor(reply: FastifyReply, body: Uint8Array | undefined) {
-    this.#reply = reply;
-    this.body = body;
-  }
-
-  get status(): number {
-    return this.#reply.statusCode;
-  }
-
-  getHeader(name: string): string | undefined {
-    const value = this.#reply.getHeader(name);
-    if (value === undefined) return undefined;
-    return Array.isArray(value) ? value.join(', ') : String(value);
-  }
-}
 
 /**
  * The bytes Fastify will write for an `onSend` payload. Only strings and Buffers are written as they
@@ -72,7 +50,7 @@ function applyReplacement(reply: FastifyReply, replacement: ResponseReplacement,
 export function inspectPayload(reply: FastifyReply, decision: Decision, payload: unknown): unknown {
   try {
     const bytes = heldBytes(reply, payload, responseBodyLimit(decision));
-    const replacement = runResponseBodyHooks(decision, new ReplyBodyView(reply, bytes));
+    const replacement = runResponseBodyHooks(decision, responseViewOf(reply), bytes);
     if (replacement === undefined || bytes === undefined) return payload;
     return applyReplacement(reply, replacement, decision);
   } catch {

@@ -1,23 +1,21 @@
 import type { Context } from 'hono';
 import {
+  concatBytes,
   isRepresentationHeader,
   responseBodyLimit,
   runResponseBodyHooks,
   type Decision,
-  type ResponseBodyView,
   type ResponseReplacement,
 } from '@portcullis/core';
 
 const EMPTY = new Uint8Array(0);
 
-/** The response body as a response-body hook sees it, over the handler's Response. */
-class WebResponseBodyView implements ResponseBodyView {
+/** The handler's Response as hooks read it (status and headers); the body is passed alongside. */
+class WebResponseView {
   readonly #res: Response;
-  readonly body: Uint8Array | undefined;
 
-  constructor(res: Response, body: Uint8Array | undefined) {
+  constructor(res: Response) {
     this.#res = res;
-    this.body = body;
   }
 
   get status(): number {
@@ -34,17 +32,6 @@ type Reading =
   | { readonly complete: true; readonly bytes: Uint8Array }
   | { readonly complete: false; readonly read: readonly unknown[]; readonly rest: ReadableStreamDefaultReader<unknown> };
 
-function concat(chunks: readonly Uint8Array[], size: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
-}
-
 /**
  * Reads a body until its end or until it grows past `limit`. Bounded: every non-empty chunk adds
  * at least a byte, and a stream of empty chunks is given up after as many reads as the limit allows.
@@ -55,7 +42,7 @@ async function readUpTo(body: ReadableStream<Uint8Array>, limit: number): Promis
   let size = 0;
   for (let reads = 0; reads <= limit + 1; reads++) {
     const { done, value } = await reader.read();
-    if (done) return { complete: true, bytes: size === 0 ? EMPTY : concat(chunks, size) };
+    if (done) return { complete: true, bytes: size === 0 ? EMPTY : concatBytes(chunks, size) };
     // A chunk that is not bytes is not something this can hold: handed on as it came.
     if (!(value instanceof Uint8Array)) return { complete: false, read: [...chunks, value], rest: reader };
     chunks.push(value);
@@ -125,17 +112,17 @@ function replacementResponse(res: Response, replacement: ResponseReplacement, de
 export async function inspectResponseBody(c: Context, decision: Decision): Promise<void> {
   const res = c.res;
   if (c.req.method === 'HEAD' || isEventStream(res)) {
-    runResponseBodyHooks(decision, new WebResponseBodyView(res, undefined));
+    runResponseBodyHooks(decision, new WebResponseView(res), undefined);
     return;
   }
   const body = res.body;
   const reading: Reading = body === null ? { complete: true, bytes: EMPTY } : await readUpTo(body, responseBodyLimit(decision));
   if (!reading.complete) {
-    runResponseBodyHooks(decision, new WebResponseBodyView(res, undefined));
+    runResponseBodyHooks(decision, new WebResponseView(res), undefined);
     replaceResponse(c, new Response(rejoined(reading.read, reading.rest) as ReadableStream<Uint8Array>, { status: res.status, statusText: res.statusText, headers: res.headers }));
     return;
   }
-  const replacement = runResponseBodyHooks(decision, new WebResponseBodyView(res, reading.bytes));
+  const replacement = runResponseBodyHooks(decision, new WebResponseView(res), reading.bytes);
   if (replacement !== undefined) replaceResponse(c, replacementResponse(res, replacement, decision));
   else if (body !== null) replaceResponse(c, heldResponse(res, reading.bytes));
 }

@@ -3,10 +3,10 @@ import {
   responseBodyLimit,
   runResponseBodyHooks,
   type Decision,
-  type ResponseBodyView,
   type ResponseReplacement,
 } from '@portcullis/core';
 import type { ParameterizedContext } from 'koa';
+import { KoaResponseView } from './response-phase.js';
 
 const EMPTY = new Uint8Array(0);
 
@@ -19,28 +19,26 @@ interface Serialized {
   readonly contentType?: string;
 }
 
-/** The response body as a response-body hook sees it, over `ctx.response`. */
-class KoaResponseBodyView implements ResponseBodyView {
-  readonly #ctx: ParameterizedContext;
+/**
+ * `ctx.response` as hooks read it: Koa's own view, except for the content type Koa will give a body
+ * it serializes itself (an object becomes JSON only when Koa writes it).
+ */
+class SerializedResponseView {
+  readonly #response: KoaResponseView;
   readonly #contentType: string | undefined;
-  readonly body: Uint8Array | undefined;
 
-  constructor(ctx: ParameterizedContext, serialized: Serialized) {
-    this.#ctx = ctx;
-    this.#contentType = serialized.contentType;
-    this.body = serialized.bytes;
+  constructor(ctx: ParameterizedContext, contentType: string | undefined) {
+    this.#response = new KoaResponseView(ctx);
+    this.#contentType = contentType;
   }
 
   get status(): number {
-    return this.#ctx.response.status;
+    return this.#response.status;
   }
 
   getHeader(name: string): string | undefined {
     if (this.#contentType !== undefined && name.toLowerCase() === 'content-type') return this.#contentType;
-    // Koa's `get` answers '' for an absent header; @types/koa lacks `has`, Node's is used.
-    if (!this.#ctx.res.hasHeader(name)) return undefined;
-    const value = this.#ctx.response.get(name) as unknown;
-    return Array.isArray(value) ? value.join(', ') : String(value);
+    return this.#response.getHeader(name);
   }
 }
 
@@ -115,6 +113,6 @@ function applyReplacement(ctx: ParameterizedContext, replacement: ResponseReplac
  */
 export function inspectResponseBody(ctx: ParameterizedContext, decision: Decision): void {
   const serialized = serialize(ctx, responseBodyLimit(decision));
-  const replacement = runResponseBodyHooks(decision, new KoaResponseBodyView(ctx, serialized));
+  const replacement = runResponseBodyHooks(decision, new SerializedResponseView(ctx, serialized.contentType), serialized.bytes);
   if (replacement !== undefined && serialized.bytes !== undefined) applyReplacement(ctx, replacement, decision);
 }

@@ -9,7 +9,7 @@ import type { ParameterizedContext } from 'koa';
  * response then survived young-generation collections and was promoted, which made garbage
  * collection the largest per-request cost of the adapter under load.
  */
-class KoaResponseView implements ResponseView {
+export class KoaResponseView implements ResponseView {
   readonly #ctx: ParameterizedContext;
 
   constructor(ctx: ParameterizedContext) {

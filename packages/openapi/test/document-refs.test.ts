@@ -56,7 +56,7 @@ describe('bundling a multi-file document', () => {
   const bundled = loaded.root['x-portcullis-bundled'] as unknown[];
 
   it('loads each external file once, whatever the number of refs to it', () => {
-    // paths/pets.yaml, parameters.yaml, schemas/pet.yaml, ../shared/common.yaml, schemas/defs.json, schemas/owner.yaml
+    // paths/pets.yaml, parameters.yaml, schemas/pet.yaml, ../common-defs/common.yaml, schemas/defs.json, schemas/owner.yaml
     assert.equal(bundled.length, 6);
     const petRefs = allRefs(loaded.root).filter((ref) => ref === '#/x-portcullis-bundled/2');
     // from the root, from paths/pets.yaml and from schemas/owner.yaml
@@ -111,7 +111,7 @@ describe('bundling a multi-file document', () => {
     assert.equal(loaded.describe('/components'), 'api.yaml#/components');
     assert.equal(loaded.describe('#/x-portcullis-bundled/0/get/responses'), 'paths/pets.yaml#/get/responses');
     assert.equal(loaded.describe('#/x-portcullis-bundled/2/properties/id'), 'schemas/pet.yaml#/properties/id');
-    assert.equal(loaded.describe('#/x-portcullis-bundled/3'), '../shared/common.yaml#');
+    assert.equal(loaded.describe('#/x-portcullis-bundled/3'), '../common-defs/common.yaml#');
     assert.equal(loaded.describe('#/x-portcullis-bundled/4/Error'), 'schemas/defs.json#/Error');
     assert.equal(loaded.describe('#/x-portcullis-bundled/99/a'), 'api.yaml#/x-portcullis-bundled/99/a');
   });
@@ -165,12 +165,12 @@ describe('bundling an object source', () => {
 
   it('re-loads an already bundled root, appending new files after the existing ones', () => {
     const first = loadDocument({ openapi: '3.1.0', info: {}, components: { schemas: { Pet: { $ref: 'multi/schemas/pet.yaml' } } } }, { baseDir: FIXTURES });
-    const again = loadDocument({ ...first.root, components: { schemas: { ...((first.root['components'] as Doc)['schemas'] as Doc), Problem: { $ref: 'shared/common.yaml#/components/schemas/Problem' } } } }, { baseDir: FIXTURES });
+    const again = loadDocument({ ...first.root, components: { schemas: { ...((first.root['components'] as Doc)['schemas'] as Doc), Problem: { $ref: 'common-defs/common.yaml#/components/schemas/Problem' } } } }, { baseDir: FIXTURES });
     const bundled = again.root['x-portcullis-bundled'] as unknown[];
     const before = (first.root['x-portcullis-bundled'] as unknown[]).length;
     assert.equal(bundled.length, before + 1);
     assert.equal(refAt(again, 'components', 'schemas', 'Problem'), `#/x-portcullis-bundled/${before}/components/schemas/Problem`);
-    assert.equal(again.describe(`#/x-portcullis-bundled/${before}`), 'shared/common.yaml#');
+    assert.equal(again.describe(`#/x-portcullis-bundled/${before}`), 'common-defs/common.yaml#');
     assert.equal(again.describe('#/x-portcullis-bundled/0'), 'document#/x-portcullis-bundled/0');
   });
 

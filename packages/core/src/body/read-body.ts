@@ -71,7 +71,8 @@ function unwatchDeadline(key: object): void {
   deadlines.delete(key);
 }
 
-function concat(chunks: Uint8Array[], total: number): Uint8Array {
+/** Joins byte chunks whose sizes add up to `total` (the only chunk itself when there is one). */
+export function concatBytes(chunks: readonly Uint8Array[], total: number): Uint8Array {
   if (chunks.length === 1) return chunks[0] as Uint8Array;
   const out = new Uint8Array(total);
   let offset = 0;
@@ -115,7 +116,7 @@ export function readNodeStream(stream: NodeReadableLike, maxBytes: number, timeo
       }
       chunks.push(bytes);
     };
-    const onEnd = (): void => finish({ kind: 'ok', bytes: concat(chunks, total) });
+    const onEnd = (): void => finish({ kind: 'ok', bytes: concatBytes(chunks, total) });
     const onError = (): void => finish({ kind: 'aborted' });
     const onClose = (): void => finish({ kind: 'aborted' });
     watchDeadline(stream, timeoutMs, () => finish({ kind: 'timeout' }));
@@ -146,7 +147,7 @@ export async function readWebStream(stream: ReadableStream<Uint8Array>, maxBytes
         break;
       }
       if (done) {
-        result = { kind: 'ok', bytes: concat(chunks, total) };
+        result = { kind: 'ok', bytes: concatBytes(chunks, total) };
         break;
       }
       total += value.byteLength;
