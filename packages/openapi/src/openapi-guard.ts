@@ -18,6 +18,7 @@ import { validateRequestBody } from './body/validate-request-body.js';
 import { openApiDeny } from './codes.js';
 import { buildContract, type Contract, type OperationEntry } from './contract/contract.js';
 import { asPolicyError } from './contract/document-errors.js';
+import { DocumentError } from './document/types.js';
 import { OperationRuntime } from './contract/operation-runtime.js';
 import { readOptions, type OpenApiOptions, type ResolvedOptions } from './options.js';
 import { responseHook } from './response/response-hook.js';
@@ -125,6 +126,26 @@ function compileContractGuards(o: ResolvedOptions, context: CompileContext): rea
     return reported;
   };
 
+  /**
+   * `compile: 'lazy'`: an operation compiles on its first request. A document problem found then is
+   * reported with its location (the engine's own report names only the error's class) and fails the
+   * request by the guard's `onError`; the warnings it finds are reported like start-up ones.
+   */
+  const lazilyCompiled = new WeakSet<OperationRuntime>();
+  const compileOnFirstUse = (operation: OperationRuntime): void => {
+    if (lazilyCompiled.has(operation)) return;
+    try {
+      operation.compileAll(false);
+    } catch (error) {
+      if (error instanceof DocumentError) {
+        context.report({ code: 'PC_OPENAPI_COMPILE_FAILED', severity: 'error', guard: o.common.id, path, message: `${operation.entry.id}: ${error.message} (run checkContract() before deploying a lazy policy)` });
+      }
+      throw error;
+    }
+    lazilyCompiled.add(operation);
+    reportWarnings();
+  };
+
   const undocumented = undocumentedOutcomes(o, () =>
     // Shadow endpoints: the decision carries `openapi.undocumented`; operators also get a (throttled) diagnostic.
     context.report({ code: 'PC_OPENAPI_UNDOCUMENTED_ROUTE', severity: 'info', guard: o.common.id, path, message: 'a request reached a path or method the document does not describe (see decisions annotated openapi.undocumented)' }),
@@ -210,6 +231,7 @@ function compileContractGuards(o: ResolvedOptions, context: CompileContext): rea
       const match = matches.get(request);
       if (match === undefined) return ALLOW;
       const operation = match.operation;
+      if (o.compile === 'lazy') compileOnFirstUse(operation);
       const parameters = operation.parameters.validate({ path: match.params, rawQuery: request.rawQuery, headers: request.headers, cookies: request.cookies });
       const finish = (body: ParsedBody): GuardOutcome => {
         const verdict = validateRequestBody(operation.body, body, request.headers.get('content-type'), contract.document, {

@@ -439,9 +439,13 @@ describe('start-up errors and checks', () => {
       ...DOCUMENT,
       paths: { ...DOCUMENT.paths, '/broken': { get: { operationId: 'broken', security: [], parameters: [{ name: 'q', in: 'query', style: 'matrix', schema: { type: 'string' } }], responses: { '200': { description: 'ok' } } } } },
     };
-    const firewall = createFirewall({ guards: [openapi({ document: broken, security: SECURITY, compile: 'lazy' })] });
-    await firewall.ready();
-    firewalls.push(firewall);
+    const { firewall, diagnostics } = await firewallWith({ document: broken, compile: 'lazy' });
+    // Compiled on first use: the other operations work; the broken one fails closed and says where.
+    assert.equal((await send(firewall, { target: '/v1/health' })).outcome, 'allow');
+    const first = await send(firewall, { target: '/v1/broken?q=x' });
+    assert.equal(first.status, 503);
+    const failed = diagnostics.find((d) => d.code === 'PC_OPENAPI_COMPILE_FAILED');
+    assert.match(failed?.message ?? '', /\/paths\/~1broken\/get\/parameters\/0/);
     const report = checkContract({ document: broken });
     assert.equal(report.ok, false);
     assert.equal(report.errors.length, 1);
