@@ -1,7 +1,7 @@
 /**
  * Property-based fuzzing of the request path with fast-check.
  *
- * 1. Over raw TCP against a real server (Express 5 with @portcullis/express when its build exists,
+ * 1. Over raw TCP against a real server (an OpenAPI contract guards /api/*) (Express 5 with @portcullis/express when its build exists,
  *    else a plain node:http server calling core's decide()): random methods, request-targets
  *    (%-escapes, dot segments, unicode, control characters), headers (duplicates, long values,
  *    forwarding chains) and bodies (random bytes, chunked or Content-Length, random media types).
@@ -17,6 +17,31 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { connect, type AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { createFirewall, mustRespond, normalizeTarget, type Firewall, type Policy } from '@portcullis/core';
+import { openapi } from '@portcullis/openapi';
+
+/** A small contract served under /api: the fuzzer's paths reach its routing, parameters and bodies too. */
+const CONTRACT = {
+  openapi: '3.1.0',
+  info: { title: 'fuzz', version: '1' },
+  paths: {
+    '/users/{id}': { get: { parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }, { name: 'a', in: 'query', schema: { type: 'array', items: { type: 'integer' } } }], responses: { '200': { description: 'ok' } } } },
+    '/items': {
+      post: {
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['a'], properties: { a: { type: 'integer' } } } }, 'application/x-www-form-urlencoded': { schema: { type: 'object' } } } },
+        responses: { '201': { description: 'created' } },
+      },
+    },
+    '/files/{name}.{ext}': {
+      get: {
+        parameters: [
+          { name: 'name', in: 'path', required: true, schema: { type: 'string', maxLength: 16 } },
+          { name: 'ext', in: 'path', required: true, schema: { type: 'string', enum: ['json', 'txt'] } },
+        ],
+        responses: { '200': { description: 'ok' } },
+      },
+    },
+  },
+};
 
 const POLICY: Policy = {
   proxy: { trusted: ['127.0.0.1', '::1'] },
@@ -31,6 +56,7 @@ const POLICY: Policy = {
     { path: '/files/*', methods: ['GET'] },
     { path: '/upload', methods: ['POST', 'PUT'] },
     { path: '/admin', methods: ['GET'], ipFilter: { allow: ['10.0.0.0/8'] } },
+    { path: '/api/*', guards: [openapi({ document: CONTRACT, basePath: '/api' })] },
   ],
 };
 
@@ -81,7 +107,7 @@ const methods = fc.oneof(
 );
 
 const segment = fc.oneof(
-  { weight: 16, arbitrary: fc.constantFrom('users', 'me', '42', 'items', 'files', 'upload', 'admin', 'a', 'B', 'x.json', '', '.', '..', '...') },
+  { weight: 16, arbitrary: fc.constantFrom('users', 'me', '42', 'items', 'files', 'upload', 'admin', 'api', 'a', 'B', 'x.json', '', '.', '..', '...') },
   { weight: 6, arbitrary: fc.constantFrom('%2e', '%2E%2e', '.%2e', '%2f', '%2F', '%5c', '%00', '%0a', '%7f', '%20', '%25', '%252e', '%C3%A9', '%c3%a9', '%FF', '%C0%AF', '%ED%A0%80', '%F0%9F%98%80', '%', '%4', '%zz', '%41dmin', 'ADMIN', 'Admin', '%61dmin') },
   // Accepted by Node's parser, refused or decoded by Portcullis.
   { weight: 3, arbitrary: fc.constantFrom('\\', '\\..\\', '#', '#x', '"', '<>', '{}', '|', '^', '`', ';a=b', ':x', '@', '~') },
