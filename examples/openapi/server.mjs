@@ -5,7 +5,7 @@ import express from 'express';
 import { apiKey, hashApiKey } from '@portcullis/auth';
 import { createFirewall } from '@portcullis/core';
 import { portcullis } from '@portcullis/express';
-import { openapi } from '@portcullis/openapi';
+import { openapi, openapiRequest } from '@portcullis/openapi';
 
 /** The example's one API key. A real service keeps only the hash (see docs/auth/api-keys.md). */
 export const EXAMPLE_API_KEY = 'pk_example_4f1d0c7a2b9e';
@@ -34,7 +34,11 @@ const view = ({ ownerEmail, ...pet }) => pet;
 const app = express();
 app.use(portcullis(firewall));
 app.get('/api/health', (_req, res) => res.json({ ok: true }));
-app.get('/api/pets', (req, res) => res.json(pets.slice(0, Number(req.query.limit ?? 20)).map(view)));
+// The parameters as the contract validated them: `limit` is a number, `species` an array.
+app.get('/api/pets', (req, res) => {
+  const { limit = 20, species } = openapiRequest(req.portcullis)?.parameters.query ?? {};
+  res.json(pets.filter((p) => species === undefined || species.includes(p.species)).slice(0, limit).map(view));
+});
 app.post('/api/pets', (req, res) => {
   const pet = { ...req.body, id: pets.length + 1 };
   pets.push(pet);
@@ -42,7 +46,8 @@ app.post('/api/pets', (req, res) => {
 });
 // A bug on purpose: this handler forgets to hide ownerEmail. Portcullis replaces the response.
 app.get('/api/pets/:petId', (req, res) => {
-  const pet = pets.find((p) => p.id === Number(req.params.petId));
+  const { petId } = openapiRequest(req.portcullis).parameters.path;
+  const pet = pets.find((p) => p.id === petId);
   if (pet === undefined) res.status(404).end();
   else res.json(pet);
 });

@@ -157,6 +157,9 @@ describe('examples/openapi', () => {
       const list = await fetch(`${url}/api/pets?limit=5&species=cat,dog`, { headers: key });
       assert.equal(list.status, 200);
       assert.deepEqual(await list.json(), [{ id: 1, name: 'Tom', species: 'cat' }]);
+      // The handler filters on the typed `species` array the contract parsed from `species=dog`.
+      const dogs = await fetch(`${url}/api/pets?species=dog`, { headers: key });
+      assert.deepEqual(await dogs.json(), []);
       const anonymous = await fetch(`${url}/api/pets`);
       assert.equal(anonymous.status, 401, 'the document requires the API key');
       const typo = await fetch(`${url}/api/pets?limit=ten`, { headers: key });

@@ -26,6 +26,12 @@ export interface AllowOutcome {
   readonly responseHeaders?: ReadonlyArray<readonly [string, string]>;
   /** Small facts for telemetry and later guards, e.g. `{ 'graphql.cost': 12 }`. */
   readonly annotations?: Readonly<Record<string, string | number | boolean>>;
+  /**
+   * Values for the handler, never for telemetry: what the guard validated, in the form it
+   * validated it (e.g. the OpenAPI guard's typed parameters), under the guard package's own key.
+   * On `Decision.data`; later guards' keys replace earlier ones.
+   */
+  readonly data?: Readonly<Record<string, unknown>>;
 }
 
 /** The guard refuses the request. A denial is data, never an exception. */

@@ -8,6 +8,9 @@ export type {
   UndocumentedMode,
   ResponseValidationMode,
 } from './options.js';
+export { openapiRequest } from './request-data.js';
+export type { OpenApiRequestData } from './request-data.js';
+export type { ParameterValues } from './parameters/parameter-validator.js';
 export { checkContract } from './check-contract.js';
 export type { ContractReport, ContractProblem } from './check-contract.js';
 export { operationIdType } from './operation-types.js';

@@ -21,6 +21,7 @@ import { asPolicyError } from './contract/document-errors.js';
 import { DocumentError } from './document/types.js';
 import { OperationRuntime } from './contract/operation-runtime.js';
 import { readOptions, type OpenApiOptions, type ResolvedOptions } from './options.js';
+import { OPENAPI_DATA_KEY, type OpenApiRequestData } from './request-data.js';
 import { responseHook } from './response/response-hook.js';
 import { stripBasePath } from './routing/base-paths.js';
 import { SchemaCompiler } from './schema/schema-compiler.js';
@@ -242,7 +243,13 @@ function compileContractGuards(o: ResolvedOptions, context: CompileContext): rea
         if (verdict.kind === 'media-type') return modeOf(operation, MEDIA_TYPE_UNDOCUMENTED);
         const issues: ValidationIssue[] = parameters.ok ? [] : [...parameters.issues];
         if (verdict.kind === 'invalid') for (const issue of verdict.issues) if (issues.length < o.maxErrors) issues.push(issue);
-        if (issues.length === 0) return verdict.kind === 'valid' && !verdict.checked ? BODY_UNCHECKED : ALLOW;
+        if (issues.length === 0 && parameters.ok) {
+          // The handler gets the parameters as validated (typed), through Decision.data.
+          const data: OpenApiRequestData = { operationId: operation.entry.id, parameters: parameters.values };
+          return verdict.kind === 'valid' && !verdict.checked
+            ? { outcome: 'allow', annotations: BODY_UNCHECKED_ANNOTATIONS, data: { [OPENAPI_DATA_KEY]: data } }
+            : { outcome: 'allow', data: { [OPENAPI_DATA_KEY]: data } };
+        }
         return modeOf(operation, openApiDeny('request_invalid', { errors: issues.slice(0, o.maxErrors), annotations: { 'openapi.operation': operation.entry.id } }));
       };
       if (!mayHaveBody(request)) return finish(NO_BODY);
@@ -269,7 +276,7 @@ function compileContractGuards(o: ResolvedOptions, context: CompileContext): rea
 const BODY_REQUIRED = openApiDeny('body_required');
 const MEDIA_TYPE_UNDOCUMENTED = openApiDeny('media_type_undocumented');
 /** A documented media type Portcullis does not parse (multipart, binary): only its media type was checked. */
-const BODY_UNCHECKED: AllowOutcome = Object.freeze({ outcome: 'allow', annotations: Object.freeze({ 'openapi.body': 'unchecked' }) });
+const BODY_UNCHECKED_ANNOTATIONS = Object.freeze({ 'openapi.body': 'unchecked' });
 
 /** Whether the request can carry a body (core reads it only then). */
 function mayHaveBody(request: FirewallRequest): boolean {

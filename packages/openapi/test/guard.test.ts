@@ -22,7 +22,7 @@ import {
   type ResponseBodyView,
 } from '@portcullis/core';
 import type { OpenAPIV3 } from 'openapi-types';
-import { checkContract, openapi, operationIdType, type OpenApiOptions } from '../src/index.js';
+import { checkContract, openapi, openapiRequest, operationIdType, type OpenApiOptions } from '../src/index.js';
 
 const SCHEMAS = {
   Pet: {
@@ -201,6 +201,19 @@ describe('parameters and bodies', () => {
     assert.ok(!body.includes('MARKER'), body);
     const errors = problemOf(decision)['errors'] as { pointer: string; keyword: string }[];
     assert.deepEqual(errors.map((e) => [e.pointer, e.keyword]).sort(), [['/query', 'unknown'], ['/query/limit', 'type']].sort());
+  });
+
+  it('hands the handler the parameters as validated, typed (Decision.data), never to telemetry', async () => {
+    const { firewall } = await firewallWith();
+    const decision = await send(firewall, { target: '/v1/pets/7', headers: READ });
+    // Null-prototype records (a `__proto__` parameter name can pollute nothing): compared as JSON.
+    assert.deepEqual(JSON.parse(JSON.stringify(openapiRequest(decision))), { operationId: 'getPet', parameters: { path: { petId: 7 }, query: {}, header: {}, cookie: {} } });
+    const list = await send(firewall, { target: '/v1/pets?limit=25', headers: READ });
+    assert.strictEqual(openapiRequest(list)?.parameters.query['limit'], 25);
+    // Not on refused requests, and not in what telemetry sees (annotations).
+    const refused = await send(firewall, { target: '/v1/pets?limit=x', headers: READ });
+    assert.equal(openapiRequest(refused), undefined);
+    assert.equal(JSON.stringify(list.annotations).includes('25'), false);
   });
 
   it('validates the body and refuses readOnly properties in requests', async () => {

@@ -7,5 +7,5 @@ import assert from 'node:assert/strict';
 import * as api from '../src/index.js';
 
 it('exposes exactly the public runtime API', () => {
-  assert.deepEqual(Object.keys(api).sort(), ['DocumentError', 'OPENAPI_DENY_CODES', 'checkContract', 'openapi', 'operationIdType']);
+  assert.deepEqual(Object.keys(api).sort(), ['DocumentError', 'OPENAPI_DENY_CODES', 'checkContract', 'openapi', 'openapiRequest', 'operationIdType']);
 });

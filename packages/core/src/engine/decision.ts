@@ -57,6 +57,11 @@ export interface Decision {
   /** The client address after trusted-proxy resolution (personal data: telemetry omits it unless asked). */
   readonly clientIp: string | undefined;
   readonly annotations: Readonly<Record<string, string | number | boolean>>;
+  /**
+   * What guards handed on to the handler (`AllowOutcome.data`), by the guard package's key: e.g.
+   * `data.openapi` holds the operation's parameters as validated (typed). Never sent to telemetry.
+   */
+  readonly data: Readonly<Record<string, unknown>>;
   /** Headers the adapter sets before calling the handler (security headers, CORS, request id). */
   readonly responseHeaders: ReadonlyArray<readonly [string, string]>;
   /** The rendered answer when the adapter must respond (blocked or answered). */

@@ -19,6 +19,9 @@ import type { Decision, GuardResult } from './decision.js';
 import { renderDeny, renderRespond } from './render.js';
 import { EngineRequest } from './request.js';
 
+/** Shared empty data: most decisions carry none. */
+const NO_DATA: Readonly<Record<string, unknown>> = Object.freeze({});
+
 /** Shared empty hook list: most decisions register none. */
 const NO_HOOKS: readonly never[] = Object.freeze([]);
 
@@ -101,6 +104,7 @@ class Evaluation implements GuardContext {
   responseBodyHooks: ResponseBodyHook[] | undefined;
   identity: Identity | undefined;
   annotations: Readonly<Record<string, string | number | boolean>> = NO_ANNOTATIONS;
+  data: Readonly<Record<string, unknown>> = NO_DATA;
   mode: Mode = 'enforce';
   /** The decisive outcome, once one guard's deny/respond was enforced. */
   final: { guard: Guard | string; outcome: 'deny' | 'respond'; response: RenderedResponse; code: string | undefined; status: number } | undefined;
@@ -465,6 +469,7 @@ class FirewallEngine implements Firewall {
       for (const header of outcome.responseHeaders) headers.push(header);
     }
     if (outcome.annotations !== undefined) evaluation.annotations = { ...evaluation.annotations, ...outcome.annotations };
+    if (outcome.data !== undefined) evaluation.data = { ...evaluation.data, ...outcome.data };
   }
 
   #applyDeny(evaluation: Evaluation, guard: Guard | string, mode: Mode, deny: DenyOutcome): void {
@@ -516,6 +521,7 @@ class FirewallEngine implements Firewall {
       identity: evaluation.identity,
       clientIp: request?.clientIp,
       annotations: evaluation.annotations,
+      data: evaluation.data,
       responseHeaders: evaluation.responseHeaders,
       response: final?.response,
       body: loaded !== undefined && loaded.ok ? loaded.body : undefined,
