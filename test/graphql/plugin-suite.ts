@@ -24,12 +24,22 @@ export function describeEveryPlugin<Options extends AnalyzerOptions & { exposeDe
   /** The plugin options with an identity read from the role header. */
   withRoleIdentity: Options,
 ): void {
-  describe(`${label}: refusals`, () => {
+  describe(`${label}: legitimate and refused queries`, () => {
     let server: ProtectedServer;
     before(async () => {
       server = await start(withRoleIdentity);
     });
     after(() => server.close());
+
+    it('lets a legitimate query through and returns its data, analyzing it once', async () => {
+      const { status, body } = await postGraphQL(server.url, { query: LEGIT_QUERY });
+      assert.equal(status, 200);
+      assert.equal(body.errors, undefined);
+      assert.deepEqual(body.data, { user: { id: '1', name: 'user-1', friends: [{ name: 'user-2' }, { name: 'user-3' }] } });
+      // A plugin with several hooks (Yoga's fast path, then execution) must recognise a request it already checked.
+      assert.equal(server.decisions.length, 1);
+      assert.equal(server.decisions[0]?.ok, true);
+    });
 
     for (const hostile of HOSTILE_CASES) {
       it(`refuses ${hostile.name} with ${hostile.code} and HTTP ${hostile.status}, in the GraphQL error format`, async () => {

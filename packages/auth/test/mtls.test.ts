@@ -16,6 +16,7 @@ import {
   type Decision,
   type Diagnostic,
   type GuardDefinition,
+  type Identity,
   type Policy,
   type TlsPeer,
 } from '@portcullis/core';
@@ -32,6 +33,18 @@ const FP_B = '11:22:33:44:55:66:77:88:99:00:AA:BB:CC:DD:EE:FF:11:22:33:44:55:66:
 const HEX_A = FP_A.replaceAll(':', '').toLowerCase();
 
 /** The peer of an allowed, CA-verified client certificate. */
+/** The identity the orders client's certificate (SAN URI, CN, SAN DNS) establishes, with its fingerprint. */
+function ordersClientIdentity(fingerprint256: string | undefined): Identity {
+  return {
+    method: 'mtls',
+    subject: 'spiffe://example.org/orders',
+    clientId: 'orders-client',
+    scopes: [],
+    roles: [],
+    claims: { cn: 'orders-client', san: ['URI:spiffe://example.org/orders', 'DNS:orders.client.example'], fingerprint256 },
+  };
+}
+
 const PEER_A: TlsPeer = Object.freeze({
   authorized: true,
   subject: { O: 'Acme', CN: 'orders-client' },
@@ -109,14 +122,7 @@ describe('clientCertificate: the certificate on the TLS socket', () => {
     const { decide } = await one();
     const decision = await decide({ tls: PEER_A });
     assert.equal(decision.outcome, 'allow');
-    assert.deepEqual(decision.identity, {
-      method: 'mtls',
-      subject: 'spiffe://example.org/orders',
-      clientId: 'orders-client',
-      scopes: [],
-      roles: [],
-      claims: { cn: 'orders-client', san: ['URI:spiffe://example.org/orders', 'DNS:orders.client.example'], fingerprint256: FP_A },
-    });
+    assert.deepEqual(decision.identity, ordersClientIdentity(FP_A));
     assert.equal(decision.annotations['auth.reason'], undefined);
   });
 
@@ -244,14 +250,7 @@ describe('clientCertificate: a certificate forwarded by a proxy (fromHeader, XFC
     const { decide } = await one({ fromHeader, fingerprints: [FP_A] });
     const decision = await decide({ remoteAddress: '10.1.2.3', headers: [['x-forwarded-client-cert', `${ELEMENT_B},${ELEMENT_A}`]] });
     assert.equal(decision.outcome, 'allow');
-    assert.deepEqual(decision.identity, {
-      method: 'mtls',
-      subject: 'spiffe://example.org/orders',
-      clientId: 'orders-client',
-      scopes: [],
-      roles: [],
-      claims: { cn: 'orders-client', san: ['URI:spiffe://example.org/orders', 'DNS:orders.client.example'], fingerprint256: FP_A },
-    });
+    assert.deepEqual(decision.identity, ordersClientIdentity(FP_A));
   });
 
   it('repeated header lines are one list: the last element still wins', async () => {
@@ -356,14 +355,7 @@ describe('clientCertificate: a URL-encoded PEM forwarded by nginx (fromHeader, p
     const { decide } = await one({ fromHeader, fingerprints: [CLIENT.fingerprint256] });
     const decision = await decide({ remoteAddress: '127.0.0.1', headers: [['x-client-cert', escaped]] });
     assert.equal(decision.outcome, 'allow');
-    assert.deepEqual(decision.identity, {
-      method: 'mtls',
-      subject: 'spiffe://example.org/orders',
-      clientId: 'orders-client',
-      scopes: [],
-      roles: [],
-      claims: { cn: 'orders-client', san: ['URI:spiffe://example.org/orders', 'DNS:orders.client.example'], fingerprint256: CLIENT.fingerprint256 },
-    });
+    assert.deepEqual(decision.identity, ordersClientIdentity(CLIENT.fingerprint256));
     // The second time comes from the parse cache and gives the same answer.
     assert.deepEqual((await decide({ remoteAddress: '127.0.0.1', headers: [['x-client-cert', escaped]] })).identity, decision.identity);
   });

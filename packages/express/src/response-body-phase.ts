@@ -61,7 +61,7 @@ function adoptHeaders(res: ServerResponse, headers: unknown): void {
   }
 }
 
-function applyReplacement(res: ServerResponse, replacement: ResponseReplacement, decision: Decision): Uint8Array {
+function applyReplacement(res: ServerResponse, replacement: ResponseReplacement): Uint8Array {
   for (const name of res.getHeaderNames()) if (isRepresentationHeader(name)) res.removeHeader(name);
   res.statusCode = replacement.status;
   // Empty: Node then uses the standard reason phrase, not one the handler gave its own status.
@@ -219,7 +219,7 @@ class ResponseHold {
     this.#release();
     const seen = isBodylessStatus(this.#res.statusCode) ? EMPTY : body;
     const replacement = runResponseBodyHooks(this.#decision, new NodeResponseView(this.#res), seen);
-    const out = replacement === undefined ? body : applyReplacement(this.#res, replacement, this.#decision);
+    const out = replacement === undefined ? body : applyReplacement(this.#res, replacement);
     const tail = typeof callback === 'function' ? [callback] : [];
     return this.#forward('end', out.byteLength === 0 ? tail : [out, ...tail]);
   }

@@ -28,7 +28,7 @@ function heldBytes(reply: FastifyReply, payload: unknown, limit: number): Uint8A
 }
 
 /** Turns the reply into the replacement; returns the payload Fastify sends instead (its length computed by Fastify). */
-function applyReplacement(reply: FastifyReply, replacement: ResponseReplacement, decision: Decision): Buffer {
+function applyReplacement(reply: FastifyReply, replacement: ResponseReplacement): Buffer {
   for (const name of Object.keys(reply.getHeaders())) if (isRepresentationHeader(name)) reply.removeHeader(name);
   reply.code(replacement.status);
   for (const [name, value] of grouped(replacement.headers)) reply.header(name, value);
@@ -52,7 +52,7 @@ export function inspectPayload(reply: FastifyReply, decision: Decision, payload:
     const bytes = heldBytes(reply, payload, responseBodyLimit(decision));
     const replacement = runResponseBodyHooks(decision, responseViewOf(reply), bytes);
     if (replacement === undefined || bytes === undefined) return payload;
-    return applyReplacement(reply, replacement, decision);
+    return applyReplacement(reply, replacement);
   } catch {
     // A failure inside Portcullis must not send a body a hook was meant to withhold: fail closed.
     const unavailable = renderUnavailable();

@@ -80,7 +80,7 @@ function isEventStream(res: Response): boolean {
   return (res.headers.get('content-type') ?? '').trimStart().toLowerCase().startsWith('text/event-stream');
 }
 
-function replacementResponse(res: Response, replacement: ResponseReplacement, decision: Decision): Response {
+function replacementResponse(res: Response, replacement: ResponseReplacement): Response {
   const headers = new Headers(res.headers);
   const withheld: string[] = [];
   headers.forEach((_value, name) => {
@@ -123,7 +123,7 @@ export async function inspectResponseBody(c: Context, decision: Decision): Promi
     return;
   }
   const replacement = runResponseBodyHooks(decision, new WebResponseView(res), reading.bytes);
-  if (replacement !== undefined) replaceResponse(c, replacementResponse(res, replacement, decision));
+  if (replacement !== undefined) replaceResponse(c, replacementResponse(res, replacement));
   else if (body !== null) replaceResponse(c, heldResponse(res, reading.bytes));
 }
 

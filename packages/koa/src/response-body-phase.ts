@@ -82,7 +82,7 @@ function serialize(ctx: ParameterizedContext, limit: number): Serialized {
   return { bytes: bytes.byteLength > limit ? undefined : bytes };
 }
 
-function applyReplacement(ctx: ParameterizedContext, replacement: ResponseReplacement, decision: Decision): void {
+function applyReplacement(ctx: ParameterizedContext, replacement: ResponseReplacement): void {
   const res = ctx.res;
   for (const name of res.getHeaderNames()) if (isRepresentationHeader(name)) res.removeHeader(name);
   ctx.status = replacement.status;
@@ -114,5 +114,5 @@ function applyReplacement(ctx: ParameterizedContext, replacement: ResponseReplac
 export function inspectResponseBody(ctx: ParameterizedContext, decision: Decision): void {
   const serialized = serialize(ctx, responseBodyLimit(decision));
   const replacement = runResponseBodyHooks(decision, new SerializedResponseView(ctx, serialized.contentType), serialized.bytes);
-  if (replacement !== undefined && serialized.bytes !== undefined) applyReplacement(ctx, replacement, decision);
+  if (replacement !== undefined && serialized.bytes !== undefined) applyReplacement(ctx, replacement);
 }

@@ -5,7 +5,6 @@ import {
   defineGuard,
   type AllowOutcome,
   type CompileContext,
-  type DenyOutcome,
   type FirewallRequest,
   type Guard,
   type GuardContext,
@@ -114,18 +113,12 @@ function compileContractGuards(o: ResolvedOptions, context: CompileContext): rea
   reportWarnings();
 
   const matches = new WeakMap<FirewallRequest, Match>();
-  const reportOnly = new WeakMap<DenyOutcome, DenyOutcome>();
-  /** An operation adopted in `monitor` mode: its refusals are reported, not enforced. */
-  const modeOf = (operation: OperationRuntime, outcome: GuardOutcome): GuardOutcome => {
-    if (outcome.outcome !== 'deny' || operation.policy?.mode !== 'monitor') return outcome;
-    let reported = reportOnly.get(outcome);
-    if (reported === undefined) {
-      reported = Object.freeze({ ...outcome, reportOnly: true });
-      // Refusals built per request (validation errors) are not worth caching.
-      if (Object.isFrozen(outcome)) reportOnly.set(outcome, reported);
-    }
-    return reported;
-  };
+  /**
+   * An operation adopted in `monitor` mode: its refusals are reported, not enforced. Only monitored
+   * operations pay for the copy, and only on a refusal.
+   */
+  const modeOf = (operation: OperationRuntime, outcome: GuardOutcome): GuardOutcome =>
+    outcome.outcome === 'deny' && operation.policy?.mode === 'monitor' ? { ...outcome, reportOnly: true } : outcome;
 
   /**
    * `compile: 'lazy'`: an operation compiles on its first request. A document problem found then is
@@ -228,7 +221,7 @@ function compileContractGuards(o: ResolvedOptions, context: CompileContext): rea
   for (const phase of ['authorization', 'rate-limit'] as const) if (extraPhases.has(phase)) guards.push(operationGuards(phase));
   guards.push({
     ...shell('contract', 'body'),
-    evaluate(request, guardContext) {
+    evaluate(request) {
       const match = matches.get(request);
       if (match === undefined) return ALLOW;
       const operation = match.operation;

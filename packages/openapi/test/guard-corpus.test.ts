@@ -7,7 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { createFirewall, defineGuard, type Firewall, type Guard } from '@portcullis/core';
+import { createFirewall, type Firewall } from '@portcullis/core';
+import { testGuard } from './support/test-guard.js';
 import { openapi } from '../src/index.js';
 import { buildContract } from '../src/contract/contract.js';
 import { openApiCorpusFiles, readOpenApiCorpus } from '../../../test/support/openapi-corpus.js';
@@ -31,17 +32,11 @@ function grantsOf(document: Record<string, unknown>): string[] {
 }
 
 function everyone(grants: readonly string[]) {
-  return defineGuard('corpus-identity', () =>
-    Object.freeze<Guard>({
-      id: 'corpus-identity',
-      kind: 'corpus-identity',
-      phase: 'identity',
-      mode: undefined,
-      onError: 'deny',
-      timeoutMs: undefined,
-      evaluate: () => ({ outcome: 'allow', identity: { method: 'jwt', subject: 'corpus', clientId: 'corpus', scopes: grants, roles: grants, claims: {} } }),
-    }),
-  );
+  return testGuard({
+    id: 'corpus-identity',
+    phase: 'identity',
+    evaluate: () => ({ outcome: 'allow', identity: { method: 'jwt', subject: 'corpus', clientId: 'corpus', scopes: grants, roles: grants, claims: {} } }),
+  });
 }
 
 /** A value for a path variable: an integer parses as one, and any string schema takes it. */

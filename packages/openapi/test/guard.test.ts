@@ -11,17 +11,16 @@ import { after, describe, it } from 'node:test';
 import {
   ALLOW,
   createFirewall,
-  defineGuard,
   PolicyError,
   type Decision,
   type Diagnostic,
   type Firewall,
-  type Guard,
   type GuardOutcome,
   type Policy,
   type ResponseBodyView,
 } from '@portcullis/core';
 import type { OpenAPIV3 } from 'openapi-types';
+import { testGuard } from './support/test-guard.js';
 import { checkContract, openapi, openapiRequest, operationIdType, type OpenApiOptions } from '../src/index.js';
 
 const SCHEMAS = {
@@ -77,29 +76,23 @@ const DOCUMENT = {
  * `bad` as an invalid token, and `x-api-key: k1` as a valid key.
  */
 function testIdentity(kind: 'bearer' | 'key') {
-  return defineGuard(`test-${kind}`, () =>
-    Object.freeze<Guard>({
-      id: `test-${kind}`,
-      kind: `test-${kind}`,
-      phase: 'identity',
-      mode: undefined,
-      onError: 'deny',
-      timeoutMs: undefined,
-      evaluate(request): GuardOutcome {
-        const deny = (code: string): GuardOutcome => ({ outcome: 'deny', status: 401, code, title: 'x' });
-        if (kind === 'key') {
-          const key = request.headers.get('x-api-key');
-          if (key === undefined) return deny('credentials_missing');
-          return key === 'k1' ? { outcome: 'allow', identity: { method: 'api-key', clientId: 'c1', scopes: [], roles: ['robot'], claims: {} } } : deny('api_key_invalid');
-        }
-        const header = request.headers.get('authorization');
-        if (header === undefined) return deny('credentials_missing');
-        const token = header.replace(/^Bearer /, '');
-        if (token === 'bad') return deny('token_invalid');
-        return { outcome: 'allow', identity: { method: 'jwt', subject: 'u1', scopes: token.split(','), roles: [], claims: {} } };
-      },
-    }),
-  );
+  const deny = (code: string): GuardOutcome => ({ outcome: 'deny', status: 401, code, title: 'x' });
+  return testGuard({
+    id: `test-${kind}`,
+    phase: 'identity',
+    evaluate(request): GuardOutcome {
+      if (kind === 'key') {
+        const key = request.headers.get('x-api-key');
+        if (key === undefined) return deny('credentials_missing');
+        return key === 'k1' ? { outcome: 'allow', identity: { method: 'api-key', clientId: 'c1', scopes: [], roles: ['robot'], claims: {} } } : deny('api_key_invalid');
+      }
+      const header = request.headers.get('authorization');
+      if (header === undefined) return deny('credentials_missing');
+      const token = header.replace(/^Bearer /, '');
+      if (token === 'bad') return deny('token_invalid');
+      return { outcome: 'allow', identity: { method: 'jwt', subject: 'u1', scopes: token.split(','), roles: [], claims: {} } };
+    },
+  });
 }
 
 const SECURITY = { bearer: testIdentity('bearer'), key: testIdentity('key') } as const;
@@ -292,20 +285,14 @@ describe('security from the contract', () => {
       security: [{ queryKey: [] }],
       paths: { '/things': { get: { responses: { '200': { description: 'ok' } } } } },
     };
-    const queryKey = defineGuard('query-key', () =>
-      Object.freeze<Guard>({
-        id: 'query-key',
-        kind: 'query-key',
-        phase: 'identity',
-        mode: undefined,
-        onError: 'deny',
-        timeoutMs: undefined,
-        evaluate: (request): GuardOutcome =>
-          request.query.get('api_key')?.[0] === 'k1'
-            ? { outcome: 'allow', identity: { method: 'api-key', clientId: 'c', scopes: [], roles: [], claims: {} } }
-            : { outcome: 'deny', status: 401, code: 'credentials_missing', title: 'x' },
-      }),
-    );
+    const queryKey = testGuard({
+      id: 'query-key',
+      phase: 'identity',
+      evaluate: (request): GuardOutcome =>
+        request.query.get('api_key')?.[0] === 'k1'
+          ? { outcome: 'allow', identity: { method: 'api-key', clientId: 'c', scopes: [], roles: [], claims: {} } }
+          : { outcome: 'deny', status: 401, code: 'credentials_missing', title: 'x' },
+    });
     const firewall = createFirewall({ guards: [openapi({ document, security: { queryKey } })] });
     await firewall.ready();
     firewalls.push(firewall);
@@ -355,17 +342,11 @@ describe('per-operation policy', () => {
 
   it("runs an operation's own guards only on that operation", async () => {
     let calls = 0;
-    const counter = defineGuard('counter', () =>
-      Object.freeze<Guard>({
-        id: 'counter',
-        kind: 'counter',
-        phase: 'rate-limit',
-        mode: undefined,
-        onError: 'deny',
-        timeoutMs: undefined,
-        evaluate: () => (++calls > 1 ? { outcome: 'deny', status: 429, code: 'rate_limited', title: 'Too Many Requests' } : ALLOW),
-      }),
-    );
+    const counter = testGuard({
+      id: 'counter',
+      phase: 'rate-limit',
+      evaluate: () => (++calls > 1 ? { outcome: 'deny', status: 429, code: 'rate_limited', title: 'Too Many Requests' } : ALLOW),
+    });
     const { firewall } = await firewallWith({ operations: { listPets: { guards: [counter] } } });
     assert.equal((await send(firewall, { target: '/v1/pets', headers: READ })).outcome, 'allow');
     assert.equal((await send(firewall, { target: '/v1/pets', headers: READ })).status, 429);
